@@ -1,0 +1,76 @@
+# Black-box test helpers (TAP). Source it first thing:  . "$DT_SRCDIR/tests/bb/lib.sh"
+# Every test gets its own temp dir $T, removed at exit; processes started with
+# spawn (or registered with track) are killed at exit: only those, never by name.
+# Waiting is wait_until, which polls with a bound; never a bare sleep.
+
+: "${DT_BINDIR:?DT_BINDIR must point at the built programs}"
+: "${DT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+PATH="$DT_BINDIR:$PATH"
+export PATH
+LC_ALL=C
+export LC_ALL
+
+_n=0
+_failed=0
+_pids=
+T=$(mktemp -d "${TMPDIR:-/tmp}/dtng-test.XXXXXX") || exit 99
+
+_cleanup() {
+	for p in $_pids; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $_pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	[ -n "$DT_KEEP_TMP" ] || rm -rf "$T"
+}
+trap '_cleanup' EXIT
+trap '_cleanup; exit 99' INT TERM HUP
+
+track() { _pids="$_pids $*"; }
+# spawn CMD...: start CMD in the background; its pid is in $!, tracked for cleanup.
+spawn() { "$@" & track $!; }
+
+pass() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+fail() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP ${2:-}"; }
+diag() { echo "# $*" | sed '2,$s/^/# /'; }
+skip_all() { echo "1..0 # SKIP $*"; trap - EXIT; rm -rf "$T"; exit 0; }
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; exit $?; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	_d=$1; shift
+	if "$@"; then pass "$_d"; else fail "$_d"; fi
+}
+
+# expect_exit CODE DESC CMD...: passes when CMD exits with CODE; its output
+# is kept in $T/out (stdout) and $T/err (stderr).
+expect_exit() {
+	_c=$1 _d=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	_r=$?
+	if [ "$_r" = "$_c" ]; then pass "$_d"; else
+		fail "$_d (exit $_r, wanted $_c)"; diag "stderr: $(cat "$T/err")"; fi
+}
+
+# same DESC EXPECTED ACTUAL: string comparison with a diagnostic.
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1"; diag "wanted: $2"; diag "got:    $3"; fi
+}
+
+# wait_until SECONDS CMD...: polls CMD every 10 ms until it succeeds; 1 on timeout.
+wait_until() {
+	_limit=$1; shift
+	_end=$(( $(date +%s%N) / 1000000 + $(echo "$_limit" | awk '{printf "%d", $1 * 1000}') ))
+	while ! "$@" 2>/dev/null; do
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$_end" ] && return 1
+		sleep 0.01
+	done
+	return 0
+}
+
+# The reference implementation, where installed (Debian's daemontools).
+have_ref() { [ -x "/usr/bin/$1" ] && dpkg -S "/usr/bin/$1" 2>/dev/null | grep -q '^daemontools:'; }

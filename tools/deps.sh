@@ -1,0 +1,21 @@
+# Debian 12 packages the build and the tests need. Sourced by tools/test and
+# tools/demo. ensure_pkgs installs the missing ones as root (apt-get), and
+# as any other user prints the exact command and fails.
+BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
+TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils"
+
+ensure_pkgs() {
+	missing=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing Debian packages; as root run: apt-get install$missing" >&2
+		return 1
+	fi
+	echo "installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
