@@ -1,0 +1,60 @@
+#ifndef DT_SVSTATE_H
+#define DT_SVSTATE_H
+
+/* supervise/state: everything 0.76's 18-byte status cannot hold, as text,
+ * one "key=value" per line, replaced atomically (state.new + rename) on
+ * every change. Keys (DESIGN.md section 4): state pid since ready_since
+ * want paused normally next_start failures last_exit procs cgroup
+ * supervise_pid. Readers ignore unknown keys so the file can grow.
+ * Pure functions, no I/O. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dt/tai64.h>
+
+enum svstate_state {
+	SVS_DOWN,
+	SVS_STARTING,
+	SVS_UP,
+	SVS_READY,
+	SVS_STOPPING,
+	SVS_FINISHING,
+	SVS_BACKOFF,
+};
+
+enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
+
+#define SVSTATE_CGROUP_MAX 512
+#define SVSTATE_TEXT_MAX 1024 /* a formatted file always fits */
+
+struct svstate {
+	enum svstate_state state;
+	uint32_t pid;
+	struct tai64n since;
+	int has_ready_since;
+	struct tai64n ready_since;
+	char want;        /* 'u', 'd' or 'o' (once) */
+	int paused;       /* 0/1 */
+	int normally_up;  /* 1: no down file */
+	int has_next_start;
+	struct tai64n next_start;
+	uint32_t failures;
+	enum svstate_exit last_exit;
+	int last_code;    /* exit code or signal number */
+	int64_t procs;    /* processes in the service cgroup; -1 unknown */
+	char cgroup[SVSTATE_CGROUP_MAX]; /* path, or "none" */
+	uint32_t supervise_pid;
+};
+
+const char *svstate_name(enum svstate_state s);
+/* -EINVAL for an unknown name. */
+int svstate_from_name(const char *name, size_t len, enum svstate_state *out);
+/* Formats the whole file into buf. Returns its length, or -ENOSPC. */
+int svstate_format(const struct svstate *st, char *buf, size_t size);
+/* Parses a file's text. Unknown keys are skipped; a malformed value of a
+ * known key, or a missing "state" line, is -EINVAL. Missing optional keys
+ * keep their zero defaults (procs -1, cgroup "none"). */
+int svstate_parse(const char *text, size_t len, struct svstate *out);
+
+#endif

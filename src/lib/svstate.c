@@ -1,0 +1,229 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <dt/scan.h>
+#include <dt/svstate.h>
+
+static const char *const names[] = {
+	[SVS_DOWN] = "down",
+	[SVS_STARTING] = "starting",
+	[SVS_UP] = "up",
+	[SVS_READY] = "ready",
+	[SVS_STOPPING] = "stopping",
+	[SVS_FINISHING] = "finishing",
+	[SVS_BACKOFF] = "backoff",
+};
+
+const char *svstate_name(enum svstate_state s)
+{
+	if ((unsigned)s < sizeof names / sizeof names[0])
+		return names[s];
+	return "unknown";
+}
+
+int svstate_from_name(const char *name, size_t len, enum svstate_state *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+			*out = (enum svstate_state)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static const char *want_name(char w)
+{
+	return w == 'u' ? "up" : w == 'd' ? "down" : "once";
+}
+
+int svstate_format(const struct svstate *st, char *buf, size_t size)
+{
+	char since[TAI64N_FMT + 1], ready[TAI64N_FMT + 1] = "", next[TAI64N_FMT + 1] = "";
+	char last[32] = "none";
+	int n;
+
+	tai64n_fmt(&st->since, since);
+	since[TAI64N_FMT] = 0;
+	if (st->has_ready_since) {
+		tai64n_fmt(&st->ready_since, ready);
+		ready[TAI64N_FMT] = 0;
+	}
+	if (st->has_next_start) {
+		tai64n_fmt(&st->next_start, next);
+		next[TAI64N_FMT] = 0;
+	}
+	if (st->last_exit == SVS_EXIT_CODE)
+		snprintf(last, sizeof last, "exit %d", st->last_code);
+	else if (st->last_exit == SVS_EXIT_SIGNAL)
+		snprintf(last, sizeof last, "signal %d", st->last_code);
+	n = snprintf(buf, size,
+		     "state=%s\npid=%" PRIu32 "\nsince=%s\nready_since=%s\nwant=%s\npaused=%d\n"
+		     "normally=%s\nnext_start=%s\nfailures=%" PRIu32 "\nlast_exit=%s\n"
+		     "procs=%" PRId64 "\ncgroup=%s\nsupervise_pid=%" PRIu32 "\n",
+		     svstate_name(st->state), st->pid, since, ready, want_name(st->want),
+		     st->paused ? 1 : 0, st->normally_up ? "up" : "down", next, st->failures,
+		     last, st->procs, st->cgroup[0] ? st->cgroup : "none", st->supervise_pid);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	return n;
+}
+
+static int scan_u32(const char *v, size_t len, uint32_t *out)
+{
+	char tmp[24];
+	uint64_t x;
+
+	if (len == 0 || len >= sizeof tmp)
+		return -EINVAL;
+	memcpy(tmp, v, len);
+	tmp[len] = 0;
+	if (scan_u64(tmp, &x) < 0 || x > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int scan_label(const char *v, size_t len, int *has, struct tai64n *out)
+{
+	if (len == 0) {
+		*has = 0;
+		return 0;
+	}
+	if (len != TAI64N_FMT || tai64n_scan(v, len, out) < 0)
+		return -EINVAL;
+	*has = 1;
+	return 0;
+}
+
+static int eq(const char *a, size_t alen, const char *lit)
+{
+	return strlen(lit) == alen && memcmp(a, lit, alen) == 0;
+}
+
+static int parse_last(const char *v, size_t len, struct svstate *st)
+{
+	uint32_t code;
+
+	if (eq(v, len, "none")) {
+		st->last_exit = SVS_EXIT_NONE;
+		return 0;
+	}
+	if (len > 5 && memcmp(v, "exit ", 5) == 0) {
+		const char *p = v + 5;
+		size_t l = len - 5;
+		int neg = l > 0 && *p == '-';
+
+		if (scan_u32(p + neg, l - neg, &code) < 0 || code > 255)
+			return -EINVAL;
+		st->last_exit = SVS_EXIT_CODE;
+		st->last_code = neg ? -(int)code : (int)code;
+		return 0;
+	}
+	if (len > 7 && memcmp(v, "signal ", 7) == 0) {
+		if (scan_u32(v + 7, len - 7, &code) < 0 || code > 127)
+			return -EINVAL;
+		st->last_exit = SVS_EXIT_SIGNAL;
+		st->last_code = (int)code;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_field(const char *k, size_t klen, const char *v, size_t vlen, struct svstate *st,
+		       int *seen_state)
+{
+	uint32_t u;
+	int has;
+
+	if (eq(k, klen, "state")) {
+		*seen_state = 1;
+		return svstate_from_name(v, vlen, &st->state);
+	}
+	if (eq(k, klen, "pid"))
+		return scan_u32(v, vlen, &st->pid);
+	if (eq(k, klen, "supervise_pid"))
+		return scan_u32(v, vlen, &st->supervise_pid);
+	if (eq(k, klen, "failures"))
+		return scan_u32(v, vlen, &st->failures);
+	if (eq(k, klen, "since"))
+		return scan_label(v, vlen, &has, &st->since);
+	if (eq(k, klen, "ready_since"))
+		return scan_label(v, vlen, &st->has_ready_since, &st->ready_since);
+	if (eq(k, klen, "next_start"))
+		return scan_label(v, vlen, &st->has_next_start, &st->next_start);
+	if (eq(k, klen, "paused")) {
+		if (scan_u32(v, vlen, &u) < 0 || u > 1)
+			return -EINVAL;
+		st->paused = (int)u;
+		return 0;
+	}
+	if (eq(k, klen, "want")) {
+		if (eq(v, vlen, "up"))
+			st->want = 'u';
+		else if (eq(v, vlen, "down"))
+			st->want = 'd';
+		else if (eq(v, vlen, "once"))
+			st->want = 'o';
+		else
+			return -EINVAL;
+		return 0;
+	}
+	if (eq(k, klen, "normally")) {
+		if (!eq(v, vlen, "up") && !eq(v, vlen, "down"))
+			return -EINVAL;
+		st->normally_up = eq(v, vlen, "up");
+		return 0;
+	}
+	if (eq(k, klen, "last_exit"))
+		return parse_last(v, vlen, st);
+	if (eq(k, klen, "procs")) {
+		if (vlen == 2 && memcmp(v, "-1", 2) == 0) {
+			st->procs = -1;
+			return 0;
+		}
+		if (scan_u32(v, vlen, &u) < 0)
+			return -EINVAL;
+		st->procs = u;
+		return 0;
+	}
+	if (eq(k, klen, "cgroup")) {
+		if (vlen == 0 || vlen >= sizeof st->cgroup)
+			return -EINVAL;
+		memcpy(st->cgroup, v, vlen);
+		st->cgroup[vlen] = 0;
+		return 0;
+	}
+	return 0; /* unknown key: a newer supervise; skip it */
+}
+
+int svstate_parse(const char *text, size_t len, struct svstate *out)
+{
+	const char *p = text, *end = text + len;
+	int seen_state = 0;
+
+	memset(out, 0, sizeof *out);
+	out->procs = -1;
+	out->want = 'u';
+	out->normally_up = 1;
+	strcpy(out->cgroup, "none");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		const char *eqp = memchr(p, '=', eol - p);
+
+		if (eol > p) {
+			if (!eqp)
+				return -EINVAL;
+			if (parse_field(p, eqp - p, eqp + 1, eol - eqp - 1, out, &seen_state) < 0)
+				return -EINVAL;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return seen_state ? 0 : -EINVAL;
+}
