@@ -54,3 +54,75 @@ Test(sigfd, delivers_and_restores_mask)
 	sigprocmask(SIG_SETMASK, NULL, &now);
 	cr_assert_eq(sigismember(&now, SIGUSR1), 0);
 }
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <lx/inotify.h>
+#include <lx/pidfd.h>
+
+Test(inotify, sees_create_and_iterates)
+{
+	char dir[] = "/tmp/dtng-ino.XXXXXX", path[64];
+	char buf[4096] __attribute__((aligned(8)));
+	struct lx_inotify_iter it;
+	const struct inotify_event *ev;
+	int fd, err, found = 0;
+
+	cr_assert_not_null(mkdtemp(dir));
+	fd = lx_inotify_open();
+	cr_assert_geq(fd, 0);
+	cr_assert_geq(lx_inotify_add(fd, dir, IN_CREATE), 0);
+	cr_assert_eq(lx_inotify_read(fd, buf, sizeof buf, &it), 0);
+	snprintf(path, sizeof path, "%s/svc", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_gt(lx_inotify_read(fd, buf, sizeof buf, &it), 0);
+	while ((ev = lx_inotify_next(&it, &err)))
+		if (ev->len && strcmp(ev->name, "svc") == 0)
+			found = 1;
+	cr_assert_eq(err, 0);
+	cr_assert(found);
+	rmdir(path);
+	rmdir(dir);
+	close(fd);
+}
+
+Test(inotify, rejects_truncated_record)
+{
+	char buf[sizeof(struct inotify_event) + 8] __attribute__((aligned(8)));
+	struct inotify_event *e = (struct inotify_event *)(void *)buf;
+	struct lx_inotify_iter it = { .buf = buf, .len = sizeof buf, .off = 0 };
+	int err;
+
+	memset(buf, 0, sizeof buf);
+	e->len = 64; /* claims more name bytes than the buffer holds */
+	cr_assert_null(lx_inotify_next(&it, &err));
+	cr_assert_eq(err, -EIO);
+	it.off = 0;
+	it.len = 3;
+	cr_assert_null(lx_inotify_next(&it, &err));
+	cr_assert_eq(err, -EIO);
+}
+
+Test(pidfd, open_signal_and_exit)
+{
+	pid_t pid = fork();
+	int fd, st;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	fd = lx_pidfd_open(pid);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(lx_pidfd_send_signal(fd, SIGTERM), 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFSIGNALED(st));
+	cr_assert_eq(lx_pidfd_send_signal(fd, SIGTERM), -ESRCH);
+	close(fd);
+	cr_assert_eq(lx_pidfd_open(pid), -ESRCH);
+}
