@@ -37,6 +37,13 @@ static void teardown(void)
 
 TestSuite(cgroup, .init = setup, .fini = teardown, .timeout = 30);
 
+/* Criterion skips .fini after cr_skip_test: clean up first. */
+#define SKIP(...)                                 \
+	do {                                      \
+		cgtest_teardown(&t);               \
+		cr_skip_test(__VA_ARGS__);         \
+	} while (0)
+
 /* A child that waits until the write end of *gate closes, then exits. */
 static pid_t gated_child(int gate[2])
 {
@@ -129,7 +136,7 @@ Test(cgroup, probe_override_read_only)
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st));
 	if (WEXITSTATUS(st) == 200)
-		cr_skip_test("cannot make a private read-only bind mount here");
+		SKIP("cannot make a private read-only bind mount here");
 	cr_assert_eq(WEXITSTATUS(st), EROFS);
 }
 
@@ -191,7 +198,7 @@ Test(cgroup, clone3_into_cgroup)
 	cr_assert_eq(pipe2(gate, O_CLOEXEC), 0);
 	pid = syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0 && (errno == ENOSYS || errno == E2BIG))
-		cr_skip_test("no clone3 with CLONE_INTO_CGROUP: %s", strerror(errno));
+		SKIP("no clone3 with CLONE_INTO_CGROUP: %s", strerror(errno));
 	cr_assert_geq(pid, 0, "clone3: %s", strerror(errno));
 	if (pid == 0) {
 		char c;
@@ -400,7 +407,7 @@ Test(cgroup, limit_without_controller_is_enoent)
 	cr_assert_eq(lx_cgroup_set_limit(&cg, "../memory.max", "1"), -EINVAL);
 	lx_cgroup_close(&cg);
 	if (!checked)
-		cr_skip_test("every limit controller is available here");
+		SKIP("every limit controller is available here");
 }
 
 /* One valid value per file, as cglimit_parse() writes it, and what the
@@ -438,7 +445,7 @@ Test(cgroup, limit_writes_real_controller)
 	}
 	lx_cgroup_close(&cg);
 	if (!done)
-		cr_skip_test("no memory, pids, cpu or io controller in cgroup v2 here: " NO_CTRL);
+		SKIP("no memory, pids, cpu or io controller in cgroup v2 here: " NO_CTRL);
 }
 
 Test(cgroup, enable_an_available_controller)
@@ -449,7 +456,7 @@ Test(cgroup, enable_an_available_controller)
 	cr_assert_geq(cgtest_read(t.dir, "cgroup.controllers", buf, sizeof buf), 0);
 	tok = strtok(buf, " \n");
 	if (!tok)
-		cr_skip_test("no controller enabled in %s's cgroup.subtree_control, and the "
+		SKIP("no controller enabled in %s's cgroup.subtree_control, and the "
 			     "test leaves the machine's own cgroups alone", t.root);
 	snprintf(ctrl, sizeof ctrl, "%s", tok);
 	fd = open(t.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -168,15 +168,25 @@ Test(notify, sender_policy_without_cgroup)
 	cr_assert_eq(lx_notify_sender_ok(NULL, 1, (uid_t)-1, &cr), 0, "gone, user unknown");
 }
 
-Test(notify, sender_in_the_service_cgroup, .timeout = 30)
+static struct cgtest t;
+
+static void cg_setup(void)
 {
-	struct cgtest t = { .dir = "" };
+	cgtest_setup(&t);
+}
+
+static void cg_teardown(void)
+{
+	cgtest_teardown(&t);
+}
+
+Test(notify, sender_in_the_service_cgroup, .init = cg_setup, .fini = cg_teardown, .timeout = 30)
+{
 	struct lx_cgroup cg;
 	struct ucred cr = { .uid = 0 };
 	int gate[2], st;
 	pid_t member;
 
-	cgtest_setup(&t);
 	cr_assert_eq(lx_cgroup_open(&cg, t.dir, DEV, 1), 0);
 	cr_assert_eq(pipe2(gate, O_CLOEXEC), 0);
 	member = fork();
@@ -195,7 +205,6 @@ Test(notify, sender_in_the_service_cgroup, .timeout = 30)
 	close(gate[1]);
 	cr_assert_eq(waitpid(member, &st, 0), member);
 	lx_cgroup_close(&cg);
-	cgtest_teardown(&t);
 }
 
 /* The notification-fd dance with a real exec: the write end lands on fd N
