@@ -310,6 +310,16 @@ int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char
 	return write_at(cg->svc_fd, file, value);
 }
 
+int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value)
+{
+	int r;
+
+	if (strchr(file, '/'))
+		return -EINVAL;
+	r = write_at(cg->svc_fd, file, value);
+	return r == -ENOENT ? 0 : r;
+}
+
 int lx_cgroup_remove(struct lx_cgroup *cg)
 {
 	const char *name = strrchr(cg->path, '/');

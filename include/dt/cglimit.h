@@ -41,6 +41,10 @@ enum cglimit_kind {
 /* The file name ("memory.max") and its controller ("memory"). */
 const char *cglimit_name(enum cglimit_kind k);
 const char *cglimit_controller(enum cglimit_kind k);
+/* The kernel's value for a new cgroup ("max", "100", "default 100"): what
+ * supervise writes back when the service-dir file has gone since the last
+ * start, so a removed limit does not linger. */
+const char *cglimit_default(enum cglimit_kind k);
 /* The kind for a file name; -ENOENT for any other name. */
 int cglimit_lookup(const char *name);
 /* Validates text (len bytes, need not be NUL-terminated) as the content of

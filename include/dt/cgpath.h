@@ -26,9 +26,12 @@ int cgpath_self(const char *text, size_t len, char *out, size_t size);
  * mounted but no mount shows cgpath; -ENAMETOOLONG. */
 int cgpath_mount(const char *mountinfo, size_t len, const char *cgpath, char *out, size_t size);
 
-/* A supervise that already sits in its own ".../dtng-D-I/supervise" leaf
- * (a restarted process that inherited it) must not nest a new tree inside:
- * strips those two components. Returns 1 if it did, else 0. */
+/* Our own leaves are never a ROOT: a supervise that already sits in a
+ * "./dtng-D-I/supervise" leaf (a restarted process that inherited it) must
+ * not nest a new tree inside, and svscan may park itself in a
+ * "./dtng-svscan" leaf so that ROOT holds no process and controllers can be
+ * enabled in it (cgroup v2's no-internal-process rule). Strips those
+ * components. Returns 1 if it did, else 0. */
 int cgpath_strip_own(char *path);
 
 /* "dtng-<dev>-<ino>", the per-service directory name. -ENAMETOOLONG. */

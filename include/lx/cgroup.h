@@ -114,6 +114,11 @@ int lx_cgroup_enable(int dirfd, const char *ctrl);
  * refused the value; -EBUSY: see lx_cgroup_enable. */
 int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char *value);
 
+/* Puts one limit back to value (cglimit_default()) when the service-dir
+ * file is gone, without enabling anything: 0 if service/ has no such file
+ * (the controller is off, nothing to reset). */
+int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value);
+
 /* When the service is down and supervise exits: moves the caller back to
  * ROOT, removes service/, supervise/ and dtng-D-I, and closes the fds.
  * -EBUSY if a leaf still holds processes (then nothing more is removed;

@@ -22,13 +22,14 @@
 static const struct {
 	const char *name;
 	const char *controller;
+	const char *dflt;
 } files[CGL_COUNT] = {
-	[CGL_MEMORY_MAX] = { "memory.max", "memory" },
-	[CGL_MEMORY_HIGH] = { "memory.high", "memory" },
-	[CGL_PIDS_MAX] = { "pids.max", "pids" },
-	[CGL_CPU_MAX] = { "cpu.max", "cpu" },
-	[CGL_CPU_WEIGHT] = { "cpu.weight", "cpu" },
-	[CGL_IO_WEIGHT] = { "io.weight", "io" },
+	[CGL_MEMORY_MAX] = { "memory.max", "memory", "max" },
+	[CGL_MEMORY_HIGH] = { "memory.high", "memory", "max" },
+	[CGL_PIDS_MAX] = { "pids.max", "pids", "max" },
+	[CGL_CPU_MAX] = { "cpu.max", "cpu", "max" },
+	[CGL_CPU_WEIGHT] = { "cpu.weight", "cpu", "100" },
+	[CGL_IO_WEIGHT] = { "io.weight", "io", "default 100" },
 };
 
 const char *cglimit_name(enum cglimit_kind k)
@@ -39,6 +40,11 @@ const char *cglimit_name(enum cglimit_kind k)
 const char *cglimit_controller(enum cglimit_kind k)
 {
 	return (unsigned)k < CGL_COUNT ? files[k].controller : "unknown";
+}
+
+const char *cglimit_default(enum cglimit_kind k)
+{
+	return (unsigned)k < CGL_COUNT ? files[k].dflt : "";
 }
 
 int cglimit_lookup(const char *name)

@@ -177,11 +177,24 @@ static size_t digits(const char *s, const char *end)
 	return (size_t)(p - s);
 }
 
+/* Ends path at slash, the '/' before the first dropped component; at
+ * the very top the root "/" stays. */
+static int cut(char *path, char *slash)
+{
+	if (slash == path)
+		path[1] = '\0';
+	else
+		*slash = '\0';
+	return 1;
+}
+
 int cgpath_strip_own(char *path)
 {
 	size_t n = strlen(path), d;
 	char *leaf, *dir, *p;
 
+	if (n >= 12 && strcmp(path + n - 12, "/dtng-svscan") == 0)
+		return cut(path, path + n - 12);
 	if (n < 10 || strcmp(path + n - 10, "/supervise") != 0)
 		return 0;
 	leaf = path + n - 10;
@@ -197,11 +210,7 @@ int cgpath_strip_own(char *path)
 	d = digits(p, leaf);
 	if (!d || p + d != leaf)
 		return 0;
-	if (dir - 1 == path)
-		dir[0] = '\0'; /* the tree sat at the top: the root is "/" */
-	else
-		dir[-1] = '\0';
-	return 1;
+	return cut(path, dir - 1);
 }
 
 int cgpath_leaf_name(char *out, size_t size, uint64_t dev, uint64_t ino)

@@ -404,6 +404,9 @@ Test(cgroup, limit_without_controller_is_enoent)
 		checked++;
 	}
 	cr_assert_eq(lx_cgroup_set_limit(&cg, "nodot", "1"), -EINVAL);
+	cr_assert_eq(lx_cgroup_reset_limit(&cg, "memory.max", "max"), 0,
+		     "nothing to reset: no controller is on in a new tree");
+	cr_assert_eq(lx_cgroup_reset_limit(&cg, "../cgroup.procs", "1"), -EINVAL);
 	cr_assert_eq(lx_cgroup_set_limit(&cg, "../memory.max", "1"), -EINVAL);
 	lx_cgroup_close(&cg);
 	if (!checked)

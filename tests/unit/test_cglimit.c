@@ -38,6 +38,10 @@ Test(cglimit, names)
 	cr_assert_str_eq(cglimit_controller(CGL_CPU_WEIGHT), "cpu");
 	cr_assert_str_eq(cglimit_name(CGL_MEMORY_HIGH), "memory.high");
 	cr_assert_str_eq(cglimit_name(CGL_COUNT), "unknown");
+	cr_assert_str_eq(cglimit_default(CGL_MEMORY_HIGH), "max");
+	cr_assert_str_eq(cglimit_default(CGL_CPU_WEIGHT), "100");
+	cr_assert_str_eq(cglimit_default(CGL_IO_WEIGHT), "default 100");
+	cr_assert_str_eq(cglimit_default(CGL_COUNT), "");
 	BAD(CGL_COUNT, "1", -EINVAL);
 }
 
@@ -123,6 +127,19 @@ Test(cglimit, weights)
 	BAD(CGL_IO_WEIGHT, "8:16 0", -ERANGE);
 	BAD(CGL_IO_WEIGHT, "8:16 1 2", -EINVAL);
 	BAD(CGL_IO_WEIGHT, "defaults 100", -EINVAL);
+}
+
+/* Every default is itself a valid value of its file. */
+Test(cglimit, defaults_parse)
+{
+	int k;
+
+	for (k = 0; k < CGL_COUNT; k++) {
+		const char *d = cglimit_default(k);
+
+		cr_assert_eq(parse(k, d), (int)strlen(d), "%s", d);
+		cr_assert_str_eq(out, d);
+	}
 }
 
 Test(cglimit, garbage_never_crashes)

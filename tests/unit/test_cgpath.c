@@ -113,6 +113,8 @@ Test(cgpath, strip_own)
 {
 	char a[] = "/svscan/dtng-2049-1234/supervise", b[] = "/dtng-1-2/supervise";
 	char c[] = "/x/dtng-1-2/service", d[] = "/x/dtng-1x-2/supervise";
+	char h[] = "/system.slice/svscan.service/dtng-svscan", i[] = "/dtng-svscan";
+	char j[] = "/x/dtng-svscan2", k[] = "/x/my-dtng-svscan";
 	char e[] = "/x/dtng--2/supervise", f[] = "/x/supervise", g[] = "/x/dtng-1-/supervise";
 
 	cr_assert_eq(cgpath_strip_own(a), 1);
@@ -125,6 +127,12 @@ Test(cgpath, strip_own)
 	cr_assert_eq(cgpath_strip_own(f), 0);
 	cr_assert_eq(cgpath_strip_own(g), 0);
 	cr_assert_str_eq(g, "/x/dtng-1-/supervise");
+	cr_assert_eq(cgpath_strip_own(h), 1);
+	cr_assert_str_eq(h, "/system.slice/svscan.service");
+	cr_assert_eq(cgpath_strip_own(i), 1);
+	cr_assert_str_eq(i, "/");
+	cr_assert_eq(cgpath_strip_own(j), 0);
+	cr_assert_eq(cgpath_strip_own(k), 0);
 }
 
 Test(cgpath, leaf_name)
