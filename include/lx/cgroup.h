@@ -1,0 +1,128 @@
+#ifndef LX_CGROUP_H
+#define LX_CGROUP_H
+
+/* cgroup v2 for supervise: every service in its own cgroup, so the whole
+ * process tree of a service can be watched, counted, killed and limited.
+ *
+ * Layout under ROOT (the cgroup v2 directory supervise starts in, or the
+ * SUPERVISE_CGROUP override):
+ *   ROOT/dtng-<dev>-<ino>/            one per service directory (its st_dev
+ *                                     and st_ino: unique, nothing to escape)
+ *   ROOT/dtng-<dev>-<ino>/supervise/  supervise itself (cgroup v2 allows
+ *                                     processes only in leaves once a
+ *                                     controller is enabled, so supervise
+ *                                     cannot sit in the service's parent)
+ *   ROOT/dtng-<dev>-<ino>/service/    run and everything it forks
+ *
+ * All functions return >= 0 or -errno, never print, never exit. Every fd
+ * is O_CLOEXEC. Not thread-safe; no global state except what is noted. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define LX_CGROUP_PATH_MAX 4096
+
+struct lx_cgroup {
+	int root_fd;    /* ROOT, where supervise goes back before removal */
+	int dir_fd;     /* ROOT/dtng-D-I */
+	int sup_fd;     /* .../supervise */
+	int svc_fd;     /* .../service: the fd for clone3 CLONE_INTO_CGROUP */
+	int events_fd;  /* .../service/cgroup.events, for epoll EPOLLPRI */
+	char path[LX_CGROUP_PATH_MAX]; /* ROOT/dtng-D-I, for supervise/state */
+};
+
+/* Finds ROOT and decides whether cgroup v2 is usable there: mounted, a
+ * cgroup v2 directory, writable and delegated to us (creating and removing
+ * a test cgroup ROOT/dtng-probe-<pid> works). override is the value of
+ * SUPERVISE_CGROUP or NULL: the caller reads the environment, this module
+ * never calls getenv. Without override, ROOT comes from /proc/self/cgroup
+ * and /proc/self/mountinfo (a supervise already inside a dtng-D-I/supervise
+ * leaf uses that tree's parent). On success fills root (size bytes) and
+ * returns 0. On failure returns -errno and sets *why to a static English
+ * reason for the one warning the caller prints before falling back to a
+ * process group per service:
+ *   -ENODEV        cgroup v2 is not mounted
+ *   -ENOENT        no cgroup v2 line in /proc/self/cgroup, or the directory
+ *                  does not exist (SUPERVISE_CGROUP)
+ *   -ENOTDIR, -EINVAL (override not an absolute path), -EMEDIUMTYPE (not
+ *                  a cgroup v2 directory), -EROFS (read-only), -EACCES or
+ *                  -EPERM (not delegated), -ESTALE (our cgroup was removed)
+ * Called once at start-up; the answer is not cached. */
+int lx_cgroup_probe(const char *override, char *root, size_t size, const char **why);
+
+/* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with
+ * its supervise/ and service/ leaves and opens them; dev and ino are those
+ * of the service directory. cg is filled even on failure so that
+ * lx_cgroup_close() is always safe. -ENAMETOOLONG, -errno of mkdir/open. */
+int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino);
+/* Closes the fds; leaves the directories. Safe on a zeroed or failed cg. */
+void lx_cgroup_close(struct lx_cgroup *cg);
+
+/* Moves pid (0: the caller) into the supervise/ leaf, or into service/.
+ * The service leaf form is the fallback for a spawn without clone3
+ * CLONE_INTO_CGROUP: the child moves itself (pid 0) before exec; the
+ * window before that is the reason clone3 is preferred. */
+int lx_cgroup_enter_supervise(const struct lx_cgroup *cg, pid_t pid);
+int lx_cgroup_enter_service(const struct lx_cgroup *cg, pid_t pid);
+
+/* For clone3: sets args->flags |= CLONE_INTO_CGROUP and args->cgroup to
+ * the service leaf fd, so the child is born inside it. args is a
+ * struct clone_args from <linux/sched.h>. */
+struct clone_args;
+void lx_cgroup_clone_args(const struct lx_cgroup *cg, struct clone_args *args);
+
+/* Re-reads service/cgroup.events: 1 populated, 0 empty. Reading is also
+ * what re-arms EPOLLPRI on events_fd (kernfs reports a change until the
+ * file is read again), so call it after every EPOLLPRI. */
+int lx_cgroup_populated(const struct lx_cgroup *cg);
+
+/* Reads service/cgroup.procs: returns the number of processes and stores
+ * up to max of their pids (pids may be NULL with max 0 to just count). */
+int lx_cgroup_procs(const struct lx_cgroup *cg, pid_t *pids, size_t max);
+/* 1 if pid is in service/, 0 if not. */
+int lx_cgroup_has_pid(const struct lx_cgroup *cg, pid_t pid);
+/* Adoption by a new supervise: opens a pidfd on pid and only then checks
+ * that pid is in service/, so a recycled pid can never be adopted. Returns
+ * the pidfd, or -ESRCH (gone, or not a member of the service). */
+int lx_cgroup_adopt(const struct lx_cgroup *cg, pid_t pid);
+
+/* Sends sig to every process in service/ (the SIGTERM to strays). Each
+ * pid gets a pidfd first and is signalled only if still a member, so a
+ * recycled pid is never hit. Returns the number signalled. */
+int lx_cgroup_signal(const struct lx_cgroup *cg, int sig);
+/* SIGKILL to everything in service/ in one write to cgroup.kill (5.14).
+ * Where the kernel lacks cgroup.kill, falls back to lx_cgroup_kill_slow().
+ * Emptiness is then reported by cgroup.events (EPOLLPRI). */
+int lx_cgroup_kill(const struct lx_cgroup *cg);
+/* The fallback, public for tests: freezes service/ where cgroup.freeze
+ * exists (so nothing forks behind our back), SIGKILLs every pid it lists,
+ * thaws, and repeats until cgroup.procs is empty (bounded: about 1 s,
+ * then -EAGAIN). */
+int lx_cgroup_kill_slow(const struct lx_cgroup *cg);
+
+/* Enables controller ctrl ("memory") for the children of the cgroup dirfd
+ * (writes "+ctrl" to its cgroup.subtree_control unless it is already
+ * there). -ENOENT: the controller is not available in that cgroup (not in
+ * its cgroup.controllers: e.g. bound to cgroup v1); -EBUSY: the cgroup holds
+ * processes and is not the root (no-internal-process rule). */
+int lx_cgroup_enable(int dirfd, const char *ctrl);
+/* Writes one limit (file "memory.max", value as cglimit_parse() made it)
+ * into service/, enabling its controller in ROOT and in dtng-D-I first.
+ * -ENOENT: the controller is not available here (say so: "controller
+ * memory is not enabled in cgroup v2 here"); -EINVAL, -ERANGE: the kernel
+ * refused the value; -EBUSY: see lx_cgroup_enable. */
+int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char *value);
+
+/* Puts one limit back to value (cglimit_default()) when the service-dir
+ * file is gone, without enabling anything: 0 if service/ has no such file
+ * (the controller is off, nothing to reset). */
+int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value);
+
+/* When the service is down and supervise exits: moves the caller back to
+ * ROOT, removes service/, supervise/ and dtng-D-I, and closes the fds.
+ * -EBUSY if a leaf still holds processes (then nothing more is removed;
+ * the fds are closed anyway). */
+int lx_cgroup_remove(struct lx_cgroup *cg);
+
+#endif

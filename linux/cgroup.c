@@ -1,0 +1,340 @@
+#include "config.h"
+
+#include <linux/sched.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dt/cgpath.h>
+#include <dt/fdio.h>
+#include <lx/cgroup.h>
+#include <lx/pidfd.h>
+
+#include "linux/compat.h"
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+/* Strays signalled per lx_cgroup_signal() call; cgroup.kill, which takes
+ * the whole tree in one write, follows after the grace anyway. */
+#define SIGNAL_BATCH 256
+/* Pids completed by one 4096-byte chunk: each needs its own newline after
+ * at least one digit, so at most 2048 (plus one carried over), never more. */
+#define WINDOW 2050
+
+static int write_at(int dirfd, const char *name, const char *s)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	/* kernfs takes one write per setting: fd_write_all does one write
+	 * unless the kernel accepts less, which it never does here. */
+	r = fd_write_all(fd, s, strlen(s));
+	fd_close(fd);
+	return r;
+}
+
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = fd_read_full(fd, buf, size);
+	fd_close(fd);
+	return n;
+}
+
+static void fds_init(struct lx_cgroup *cg)
+{
+	cg->root_fd = cg->dir_fd = cg->sup_fd = cg->svc_fd = cg->events_fd = -1;
+	cg->path[0] = '\0';
+}
+
+void lx_cgroup_close(struct lx_cgroup *cg)
+{
+	int *fds[] = { &cg->events_fd, &cg->svc_fd, &cg->sup_fd, &cg->dir_fd, &cg->root_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+		if (*fds[i] >= 0)
+			fd_close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+static int mkdir_open(int dirfd, const char *name)
+{
+	int fd;
+
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(dirfd, name, DIR_FLAGS);
+	return fd < 0 ? -errno : fd;
+}
+
+int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino)
+{
+	char name[64];
+	int n, r;
+
+	fds_init(cg);
+	r = cgpath_leaf_name(name, sizeof name, dev, ino);
+	if (r < 0)
+		return r;
+	n = snprintf(cg->path, sizeof cg->path, "%s/%s", strcmp(root, "/") ? root : "", name);
+	if (n < 0 || (size_t)n >= sizeof cg->path)
+		return cg->path[0] = '\0', -ENAMETOOLONG;
+	cg->root_fd = open(root, DIR_FLAGS);
+	if (cg->root_fd < 0)
+		return -errno;
+	if ((r = cg->dir_fd = mkdir_open(cg->root_fd, name)) < 0 ||
+	    (r = cg->sup_fd = mkdir_open(cg->dir_fd, "supervise")) < 0 ||
+	    (r = cg->svc_fd = mkdir_open(cg->dir_fd, "service")) < 0)
+		return r;
+	cg->events_fd = openat(cg->svc_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (cg->events_fd < 0)
+		return -errno;
+	/* kernfs reports every freshly opened file as changed until it is
+	 * read once: read it now so EPOLLPRI means a real change. */
+	r = lx_cgroup_populated(cg);
+	return r < 0 ? r : 0;
+}
+
+static int enter(int dirfd, pid_t pid)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%d", (int)pid);
+	return write_at(dirfd, "cgroup.procs", buf);
+}
+
+int lx_cgroup_enter_supervise(const struct lx_cgroup *cg, pid_t pid)
+{
+	return enter(cg->sup_fd, pid);
+}
+
+int lx_cgroup_enter_service(const struct lx_cgroup *cg, pid_t pid)
+{
+	return enter(cg->svc_fd, pid);
+}
+
+void lx_cgroup_clone_args(const struct lx_cgroup *cg, struct clone_args *args)
+{
+	args->flags |= CLONE_INTO_CGROUP;
+	args->cgroup = (uint64_t)cg->svc_fd;
+}
+
+int lx_cgroup_populated(const struct lx_cgroup *cg)
+{
+	char buf[256];
+	/* A read from offset 0 makes kernfs re-run the file's show method,
+	 * which records the event count we have seen: that is what stops a
+	 * level-triggered EPOLLPRI from firing again. kernfs reads never
+	 * sleep, so there is no EINTR to retry. */
+	ssize_t n = pread(cg->events_fd, buf, sizeof buf, 0);
+
+	if (n < 0)
+		return -errno;
+	return cgpath_events_populated(buf, (size_t)n);
+}
+
+/* Streams service/cgroup.procs: stores up to max pids, and reports whether
+ * want (if not 0) is among them. Returns the number of processes. */
+static int scan_procs(const struct lx_cgroup *cg, pid_t *pids, size_t max, pid_t want,
+		      int *found)
+{
+	struct cgpath_pids st = { 0 };
+	pid_t window[WINDOW];
+	char buf[4096];
+	size_t total = 0, i;
+	ssize_t n;
+	int fd = openat(cg->svc_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (found)
+		*found = 0;
+	for (;;) {
+		n = fd_read(fd, buf, sizeof buf);
+		if (n < 0) {
+			fd_close(fd);
+			return (int)n;
+		}
+		if (n == 0)
+			cgpath_pids_end(&st, window, WINDOW);
+		else
+			cgpath_pids_feed(&st, buf, (size_t)n, window, WINDOW);
+		for (i = 0; i < st.count; i++) {
+			if (total + i < max)
+				pids[total + i] = window[i];
+			if (found && want && window[i] == want)
+				*found = 1;
+		}
+		total += st.count;
+		st.count = 0;
+		if (n == 0)
+			break;
+	}
+	fd_close(fd);
+	return total > 0x7fffffff ? 0x7fffffff : (int)total;
+}
+
+int lx_cgroup_procs(const struct lx_cgroup *cg, pid_t *pids, size_t max)
+{
+	return scan_procs(cg, pids, max, 0, NULL);
+}
+
+int lx_cgroup_has_pid(const struct lx_cgroup *cg, pid_t pid)
+{
+	int found, r = scan_procs(cg, NULL, 0, pid, &found);
+
+	return r < 0 ? r : found;
+}
+
+int lx_cgroup_adopt(const struct lx_cgroup *cg, pid_t pid)
+{
+	int fd, r;
+
+	if (pid <= 0)
+		return -ESRCH;
+	fd = lx_pidfd_open(pid);
+	if (fd < 0)
+		return fd;
+	r = lx_cgroup_has_pid(cg, pid);
+	if (r <= 0) {
+		fd_close(fd);
+		return r < 0 ? r : -ESRCH;
+	}
+	return fd;
+}
+
+int lx_cgroup_signal(const struct lx_cgroup *cg, int sig)
+{
+	pid_t pids[SIGNAL_BATCH];
+	int pidfds[SIGNAL_BATCH];
+	int n = lx_cgroup_procs(cg, pids, SIGNAL_BATCH), i, sent = 0;
+
+	if (n < 0)
+		return n;
+	if (n > SIGNAL_BATCH)
+		n = SIGNAL_BATCH;
+	/* pidfd first, membership second: a pid recycled by an outsider
+	 * between the read and the pidfd is then not listed any more. */
+	for (i = 0; i < n; i++)
+		pidfds[i] = lx_pidfd_open(pids[i]);
+	for (i = 0; i < n; i++) {
+		if (pidfds[i] < 0)
+			continue;
+		if (lx_cgroup_has_pid(cg, pids[i]) == 1 && lx_pidfd_send_signal(pidfds[i], sig) == 0)
+			sent++;
+		fd_close(pidfds[i]);
+	}
+	return sent;
+}
+
+int lx_cgroup_kill(const struct lx_cgroup *cg)
+{
+	int r = write_at(cg->svc_fd, "cgroup.kill", "1");
+
+	/* cgroup.kill arrived in 5.14; older kernels have no such file. */
+	if (r == -ENOENT)
+		return lx_cgroup_kill_slow(cg);
+	return r;
+}
+
+int lx_cgroup_kill_slow(const struct lx_cgroup *cg)
+{
+	const struct timespec pause = { 0, 5 * 1000 * 1000 };
+	int frozen = write_at(cg->svc_fd, "cgroup.freeze", "1") == 0;
+	int round, n = 0;
+
+	/* A frozen process cannot fork, but SIGKILL still gets through. The
+	 * bound keeps a process stuck in the kernel (D state) from holding
+	 * supervise forever; cgroup.events tells the caller when it is over. */
+	for (round = 0; round < 200; round++) {
+		n = lx_cgroup_procs(cg, NULL, 0);
+		if (n <= 0)
+			break;
+		lx_cgroup_signal(cg, SIGKILL);
+		nanosleep(&pause, NULL);
+	}
+	if (frozen)
+		write_at(cg->svc_fd, "cgroup.freeze", "0");
+	if (n < 0)
+		return n;
+	return n == 0 ? 0 : -EAGAIN;
+}
+
+int lx_cgroup_enable(int dirfd, const char *ctrl)
+{
+	char buf[512], plus[64];
+	ssize_t n = read_at(dirfd, "cgroup.subtree_control", buf, sizeof buf);
+
+	if (n < 0)
+		return (int)n;
+	if (cgpath_has_word(buf, (size_t)n, ctrl))
+		return 0;
+	n = read_at(dirfd, "cgroup.controllers", buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	if (!cgpath_has_word(buf, (size_t)n, ctrl))
+		return -ENOENT;
+	if ((size_t)snprintf(plus, sizeof plus, "+%s", ctrl) >= sizeof plus)
+		return -EINVAL;
+	return write_at(dirfd, "cgroup.subtree_control", plus);
+}
+
+int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char *value)
+{
+	char ctrl[32];
+	const char *dot = strchr(file, '.');
+	size_t n = dot ? (size_t)(dot - file) : 0;
+	int r;
+
+	if (n == 0 || n >= sizeof ctrl || strchr(file, '/'))
+		return -EINVAL;
+	memcpy(ctrl, file, n);
+	ctrl[n] = '\0';
+	r = lx_cgroup_enable(cg->root_fd, ctrl);
+	if (r == 0)
+		r = lx_cgroup_enable(cg->dir_fd, ctrl);
+	if (r < 0)
+		return r;
+	return write_at(cg->svc_fd, file, value);
+}
+
+int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value)
+{
+	int r;
+
+	if (strchr(file, '/'))
+		return -EINVAL;
+	r = write_at(cg->svc_fd, file, value);
+	return r == -ENOENT ? 0 : r;
+}
+
+int lx_cgroup_remove(struct lx_cgroup *cg)
+{
+	const char *name = strrchr(cg->path, '/');
+	int r;
+
+	if (!name || cg->root_fd < 0 || cg->dir_fd < 0)
+		return lx_cgroup_close(cg), -EINVAL;
+	name++;
+	r = enter(cg->root_fd, 0);
+	if (r == 0 && unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
+		r = -errno;
+	if (r == 0 && unlinkat(cg->dir_fd, "supervise", AT_REMOVEDIR) < 0)
+		r = -errno;
+	if (r == 0 && unlinkat(cg->root_fd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	lx_cgroup_close(cg);
+	return r;
+}
