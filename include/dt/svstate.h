@@ -25,8 +25,8 @@ enum svstate_state {
 
 enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
 
-#define SVSTATE_CGROUP_MAX 512
-#define SVSTATE_TEXT_MAX 1024 /* a formatted file always fits */
+#define SVSTATE_CGROUP_MAX 4096
+#define SVSTATE_TEXT_MAX (1024 + SVSTATE_CGROUP_MAX) /* a formatted file always fits */
 
 struct svstate {
 	enum svstate_state state;
