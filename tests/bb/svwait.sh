@@ -43,8 +43,17 @@ bg() {
 }
 rc_is() { [ "$(cat "$bg_rc" 2>/dev/null)" = "$1" ]; }
 running() { test ! -f "$bg_rc"; }
-# The waiter is blocked in epoll_wait once its watches are all set.
-settled() { [ "$(cat "/proc/$(cat "$bg_rc.pid")/wchan" 2>/dev/null)" = do_epoll_wait ]; }
+# The waiter is blocked in epoll_wait once its watches are all set. Where
+# the kernel hides wchan ("0"), holding a pidfd (taken after the DIR's
+# watch) is the next best sign.
+settled() {
+	_sp=$(cat "$bg_rc.pid")
+	case $(cat "/proc/$_sp/wchan" 2>/dev/null) in
+	do_epoll_wait) return 0 ;;
+	0 | "") ls -l "/proc/$_sp/fd" 2>/dev/null | grep -q pidfd ;;
+	*) return 1 ;;
+	esac
+}
 
 # ---- usage and start-up ----
 expect_exit 100 "no DIR: usage" svwait
