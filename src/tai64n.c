@@ -63,5 +63,7 @@ int main(void)
 		stamp_block(&io, &mid_line, ibuf, (size_t)r);
 	if (r < 0 || filterio_flush(&io) < 0)
 		fail();
+	free(obuf);
+	free(ibuf);
 	return DT_EX_OK;
 }

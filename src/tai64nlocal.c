@@ -52,5 +52,7 @@ int main(void)
 	convert(&io, &f, ibuf);
 	if (filterio_flush(&io) < 0)
 		fail();
+	free(obuf);
+	free(ibuf);
 	return DT_EX_OK;
 }
