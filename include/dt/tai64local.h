@@ -39,7 +39,6 @@ struct tai64local_cache {
 	int lo_into;   /* seconds into the local hour at lo */
 	int64_t last;
 	unsigned npre; /* length of pre: "YYYY-MM-DD HH:MM:SS." */
-	unsigned mm;   /* offset of the minutes in pre */
 	char pre[TAI64LOCAL_MAX];
 };
 

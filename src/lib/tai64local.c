@@ -122,6 +122,8 @@ static int cache_refill(struct tai64local_cache *c, int64_t s)
 	}
 	cache_set_text(c, &tm);
 	c->last = s;
+	/* A leap second (right/ zones) has no arithmetic neighbours: it gets a
+	 * window of its own, whose text is already in pre. */
 	if (tm.tm_sec > 59 || tm.tm_min > 59) {
 		c->lo = s;
 		c->hi = s + 1;
@@ -210,8 +212,8 @@ static bool label_parse(const char *p, struct tai64n *t)
 	return true;
 }
 
-/* Converts the label of 25 bytes at p if it has a local time; on failure the
- * caller copies it unchanged. */
+/* Writes the local time of t at o; when there is none (*ok false) the caller
+ * copies the label unchanged, where 0.76 crashed. */
 static char *label_emit(struct tai64local_filter *f, const struct tai64n *t, char *o, bool *ok)
 {
 	int n = tai64local_fmt(&f->cache, t, o);
