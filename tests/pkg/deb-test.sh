@@ -53,7 +53,7 @@ check "daemontools-ng-run ships no program" sh -c '! grep -q "^./usr/bin/." "$1"
 # lintian: no error, and every warning listed (with its reason) in
 # tests/pkg/lintian-explained, which the README repeats.
 if command -v lintian >/dev/null; then
-	lintian --no-tag-display-limit "$ng" "$run" >"$T/lintian" 2>&1
+	lintian --tag-display-limit 0 "$ng" "$run" >"$T/lintian" 2>&1
 	diag "lintian:"
 	diag "$(cat "$T/lintian")"
 	check "lintian: no error" sh -c '! grep -q "^E:" "$1"' sh "$T/lintian"
@@ -119,6 +119,6 @@ DPKG_ROOT=$r "$T/ctl/postinst" configure 0.0.1-1 >>"$T/mlog" 2>&1
 same "sysvinit: an upgrade adds no second entry" 1 "$(grep -c '^SV:' "$r/etc/inittab")"
 DPKG_ROOT=$r "$T/ctl/postrm" remove >>"$T/mlog" 2>&1
 same "sysvinit: postrm restores inittab" "" "$(diff "$T/inittab.orig" "$r/etc/inittab")"
-same "sysvinit: no telinit outside a running sysvinit" "" "$(cat "$LOG")"
+same "sysvinit: no telinit outside a running sysvinit" "" "$(grep "^telinit" "$LOG")"
 
 done_testing

@@ -123,14 +123,18 @@ else
 	printf '#!/bin/sh\nexec multilog t ./main\n' >"$R/srv/demo/log/run"
 	chmod +x "$R/srv/demo/run" "$R/srv/demo/log/run"
 	ln -s /srv/demo "$R/etc/service/demo"
-	cur=$R/srv/demo/log/main/current
+	logdir=$R/srv/demo/log/main
+	cur=$logdir/current
+	# multilog may rotate or (after a crash) set current aside: count over
+	# every file of the log directory.
+	alllog() { cat "$logdir"/@* "$cur" 2>/dev/null; }
 
 	start_svscan() {
 		chroot "$R" /usr/bin/svscan /etc/service >>"$T/svscan.out" 2>&1 &
 		svscan_pid=$!
 		track "$svscan_pid"
 	}
-	logged() { grep -q "$1" "$cur" 2>/dev/null; }
+	logged() { alllog | grep -q "$1"; }
 	gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status"; }
 	nothing_runs() { [ -z "$(in_root_pids)" ]; }
 
@@ -140,8 +144,8 @@ else
 	check "svscan: svstat says up" wait_until 10 sh -c \
 		'chroot "$1" svstat /etc/service/demo | grep -q ": up "' sh "$R"
 	check "svscan: svok on the logger" chroot "$R" svok /etc/service/demo/log
-	check "the log lines carry TAI64N labels" \
-		sh -c 'head -n 1 "$1" | grep -Eq "^@4[0-9a-f]{23} demo: "' sh "$cur"
+	labelled() { alllog | head -n 1 | grep -Eq '^@4[0-9a-f]{23} demo: '; }
+	check "the log lines carry TAI64N labels" labelled
 	kill -TERM "$svscan_pid"
 	check "SIGTERM: svscan exits" wait_until 30 gone "$svscan_pid"
 	check "SIGTERM: no process left in the root" wait_until 30 nothing_runs
@@ -152,10 +156,10 @@ else
 	wait "$svscan_pid" 2>/dev/null
 
 	# Again, and this time the package removal stops it.
+	n=$(alllog | grep -c 'demo: start')
 	start_svscan
-	n=$(grep -c 'demo: start' "$cur")
-	check "svscan again: the service restarts" wait_until 20 sh -c \
-		'[ "$(grep -c "demo: start" "$1")" -gt "$2" ]' sh "$cur" "$n"
+	restarted() { [ "$(alllog | grep -c 'demo: start')" -gt "$n" ]; }
+	check "svscan again: the service restarts" wait_until 20 restarted
 fi
 
 s=$(date +%s)
@@ -167,7 +171,7 @@ if [ -z "$missing" ]; then
 	check "purge: prerm stopped svscan" wait_until 5 gone "$svscan_pid"
 	check "purge: no process left in the root" wait_until 10 nothing_runs
 	same "purge: the service's last line reached the log" 2 \
-		"$(grep -c 'demo: TERM, last line' "$cur")"
+		"$(alllog | grep -c 'demo: TERM, last line')"
 fi
 same "purge: inittab is as before" "" "$(diff "$T/inittab.orig" "$R/etc/inittab")"
 check "purge: no svscan.service enablement left" \
