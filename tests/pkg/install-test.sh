@@ -38,7 +38,7 @@ mirror=${DT_DEBIAN_MIRROR:-$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
 
 # Libraries the programs link beyond the minimal base, from the package's
 # own Depends (package names only).
-libs=$(dpkg-deb -f "$ng" Depends | tr ',' '\n' | sed 's/[ (].*//; s/^ *//' |
+libs=$(dpkg-deb -f "$ng" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' |
 	grep -v '^$' | sort -u | tr '\n' ',' | sed 's/,$//')
 arch=$(dpkg --print-architecture)
 cache=${DT_PKG_CACHE:-/var/cache/daemontools-ng-ci}
@@ -51,6 +51,10 @@ if [ ! -f "$tarball" ]; then
 		>"$T/dbs.log" 2>&1; then
 		tar -C "$T/dbs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
 		rm -rf "$T/dbs"
+		# One cached root per architecture: drop those of older package sets.
+		for old in "$cache"/bookworm-minbase-"$arch"-*.tar; do
+			[ "$old" = "$tarball" ] || rm -f "$old"
+		done
 	else
 		tail -n 20 "$T/dbs.log"
 		rm -rf "$T/dbs" "$tarball.tmp"
