@@ -5,10 +5,14 @@
 # warning, and their maintainer scripts enable svscan on install, stop it on
 # removal and neither stop nor restart it on upgrade.
 . "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/pkg/lib.sh"
 : "${DT_BUILDDIR:?}"
 
 command -v dpkg-buildpackage >/dev/null || skip_all "dpkg-buildpackage missing (Debian package dpkg-dev)"
 [ -f /usr/share/perl5/Debian/Debhelper/Dh_Lib.pm ] || skip_all "debhelper missing (Debian package debhelper)"
+inst=$T/inst
+stage_install "$inst" /lib/systemd/system || { cat "$T/install.out"; skip_all "make install failed"; }
+need_programs "$inst"
 
 # make deb: build, then copy the packages into the build tree.
 expect_exit 0 "make deb" make -s -C "$DT_BUILDDIR" deb
@@ -33,10 +37,6 @@ same "daemontools-ng-run Replaces" "daemontools-run" "$(field "$run" Replaces)"
 
 # Contents: exactly what make install puts under /usr (and the unit under
 # /lib), so no program or man page can be forgotten as the program set grows.
-inst=$T/inst
-make -s -C "$DT_BUILDDIR" install DESTDIR="$inst" prefix=/usr \
-	systemdsystemunitdir=/lib/systemd/system >"$T/out" 2>&1 ||
-	fail "make install DESTDIR (for the file list)"
 (cd "$inst" && find . ! -type d | sed 's|^\.||; s|/man/man\(.\)/\(.*\)|/man/man\1/\2.gz|') |
 	sort >"$T/want"
 for d in "$ng" "$run"; do dpkg-deb -c "$d"; done |

@@ -10,11 +10,14 @@
 # The root comes from `debootstrap --variant=minbase`, cached as a tarball in
 # $DT_PKG_CACHE (default /var/cache/daemontools-ng-ci).
 . "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/pkg/lib.sh"
 : "${DT_BUILDDIR:?}"
 
 need_root
 command -v debootstrap >/dev/null || skip_all "debootstrap missing (Debian package debootstrap)"
 command -v chroot >/dev/null || skip_all "chroot missing"
+stage_install "$T/inst" /lib/systemd/system || { cat "$T/install.out"; skip_all "make install failed"; }
+need_programs "$T/inst"
 
 elapsed() { echo "$(( $(date +%s) - $1 )) s"; }
 t0=$(date +%s)
@@ -22,7 +25,7 @@ t0=$(date +%s)
 # The packages, built by deb-test.sh (or here).
 set -- "$DT_BUILDDIR"/daemontools-ng_*.deb "$DT_BUILDDIR"/daemontools-ng-run_*.deb
 if [ ! -f "$1" ] || [ ! -f "$2" ]; then
-	make -s -C "$DT_BUILDDIR" deb >"$T/out" 2>&1 || { cat "$T/out"; skip_all "make deb failed"; }
+	make -s -C "$DT_BUILDDIR" deb >"$T/out" 2>&1 || { diag "$(tail -n 20 "$T/out")"; fail "make deb"; done_testing; }
 	set -- "$DT_BUILDDIR"/daemontools-ng_*.deb "$DT_BUILDDIR"/daemontools-ng-run_*.deb
 fi
 ng=$1 run=$2

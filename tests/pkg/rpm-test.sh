@@ -4,9 +4,12 @@
 # packages are, and their scriptlets enable svscan on install, stop it on
 # erase only, and never restart it on upgrade.
 . "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/pkg/lib.sh"
 : "${DT_BUILDDIR:?}"
 
 command -v rpmbuild >/dev/null || skip_all "rpmbuild missing (Debian package rpm)"
+stage_install "$T/inst" /usr/lib/systemd/system || { cat "$T/install.out"; skip_all "make install failed"; }
+need_programs "$T/inst"
 
 expect_exit 0 "make rpm" make -s -C "$DT_BUILDDIR" rpm
 [ -s "$T/err" ] && diag "$(tail -n 20 "$T/err")"
@@ -20,9 +23,6 @@ pass "both packages built: $(basename "$ng") $(basename "$run")"
 same "spec Version = configure's version" "$ver" "$(rpm -qp --qf '%{VERSION}' "$ng" 2>/dev/null)"
 
 # rpm -qlp: exactly make install's files, plus the scan directory.
-make -s -C "$DT_BUILDDIR" install DESTDIR="$T/inst" prefix=/usr \
-	systemdsystemunitdir=/usr/lib/systemd/system >"$T/out" 2>&1 ||
-	fail "make install DESTDIR (for the file list)"
 { (cd "$T/inst" && find . ! -type d | sed 's|^\.||'); echo /etc/service; } |
 	sort >"$T/want"
 rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$ng" "$run" 2>/dev/null |
