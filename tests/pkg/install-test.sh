@@ -4,9 +4,9 @@
 # policy-rc.d keeps services from starting; no systemd runs there). Then
 # starts svscan from the installed files on a service with a logger, checks
 # that it runs and logs, stops it with SIGTERM (service down first, logger
-# drained), starts it again and purges both packages while it runs (prerm
-# must take it down the same way), and checks that nothing is left but the
-# administrator's own files.
+# drained), starts it again, upgrades both packages under it (nothing may
+# restart), purges both while it runs (prerm must take it down the same
+# way), and checks that nothing is left but the administrator's own files.
 # The root comes from `debootstrap --variant=minbase`, cached as a tarball in
 # $DT_PKG_CACHE (default /var/cache/daemontools-ng-ci).
 . "$DT_SRCDIR/tests/bb/lib.sh"
@@ -167,6 +167,15 @@ else
 	start_svscan
 	restarted() { [ "$(alllog | grep -c 'demo: start')" -gt "$n" ]; }
 	check "svscan again: the service restarts" wait_until 20 restarted
+
+	# An upgrade (dpkg -i over the installed version runs prerm upgrade and
+	# postinst configure OLD) restarts neither svscan nor the service.
+	n=$(alllog | grep -c 'demo: start')
+	expect_exit 0 "upgrade: dpkg -i both packages again while svscan runs" \
+		chroot "$R" dpkg -i "/tmp/$(basename "$ng")" "/tmp/$(basename "$run")"
+	check "upgrade: svscan still runs" kill -0 "$svscan_pid"
+	same "upgrade: the service was not restarted" "$n" "$(alllog | grep -c 'demo: start')"
+	same "upgrade: still one SV entry in inittab" 1 "$(grep -c '^SV:' "$R/etc/inittab")"
 fi
 
 s=$(date +%s)
