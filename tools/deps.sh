@@ -2,7 +2,8 @@
 # tools/demo. ensure_pkgs installs the missing ones as root (apt-get), and
 # as any other user prints the exact command and fails.
 BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
-TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils"
+TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
+PKG_PKGS="debhelper dpkg-dev lintian rpm debootstrap"
 
 ensure_pkgs() {
 	missing=
