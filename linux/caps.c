@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <string.h>
@@ -33,6 +34,9 @@ static int parse_one(const char *item, size_t len, uint64_t *set)
 	 * say which capability it means, so we insist on the name. */
 	if (len < 5 || len >= sizeof name || strncasecmp(item, "cap_", 4))
 		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)item[i]) && item[i] != '_')
+			return -EINVAL; /* libcap ignores what follows a name */
 	memcpy(name, item, len);
 	name[len] = 0;
 	if (cap_from_name(name, &v) < 0 || v < 0 || v >= max_bits())
