@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
@@ -134,11 +135,25 @@ static int fail(enum lx_caps_step step, int err, enum lx_caps_step *failed)
 	return err;
 }
 
+/* djb's order: the groups while still privileged, the uid last. */
+static int change_ids(const struct lx_caps_cred *c, enum lx_caps_step *failed)
+{
+	if (setgroups(c->ngroups, c->groups) < 0)
+		return fail(LX_CAPS_SETGROUPS, -errno, failed);
+	if (setgid(c->gid) < 0)
+		return fail(LX_CAPS_SETGID, -errno, failed);
+	if (setuid(c->uid) < 0)
+		return fail(LX_CAPS_SETUID, -errno, failed);
+	return 0;
+}
+
 int lx_caps_drop_to(const struct lx_caps_cred *c, enum lx_caps_step *failed)
 {
+	bool same = c->flags & LX_CAPS_F_SAME_USER;
+	uid_t uid = same ? geteuid() : c->uid;
 	/* Without KEEPCAPS, leaving uid 0 clears the permitted set, and the
 	 * capabilities to keep could never be raised again. */
-	int keepcaps = c->keep && c->uid != 0;
+	int keepcaps = c->keep && uid != 0 && !same;
 	int e;
 
 	if (failed)
@@ -149,15 +164,11 @@ int lx_caps_drop_to(const struct lx_caps_cred *c, enum lx_caps_step *failed)
 	 * in the effective set, which the uid change empties. */
 	if (c->flags & LX_CAPS_F_BOUND && (e = drop_bounding(c->keep)) < 0)
 		return fail(LX_CAPS_BOUNDING, e, failed);
-	if (setgroups(c->ngroups, c->groups) < 0)
-		return fail(LX_CAPS_SETGROUPS, -errno, failed);
-	if (setgid(c->gid) < 0)
-		return fail(LX_CAPS_SETGID, -errno, failed);
-	if (setuid(c->uid) < 0)
-		return fail(LX_CAPS_SETUID, -errno, failed);
+	if (!(c->flags & LX_CAPS_F_SAME_USER) && (e = change_ids(c, failed)) < 0)
+		return e;
 	if (keepcaps && prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0)
 		return fail(LX_CAPS_KEEPCAPS, -errno, failed);
-	if (c->keep || c->uid != 0 || c->flags & LX_CAPS_F_BOUND) {
+	if (c->keep || uid != 0 || c->flags & LX_CAPS_F_BOUND) {
 		if ((e = set_procs(c->keep)) < 0)
 			return fail(LX_CAPS_SETCAPS, e, failed);
 		if ((e = set_ambient(c->keep)) < 0)

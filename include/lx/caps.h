@@ -26,6 +26,8 @@ int lx_caps_parse(const char *list, uint64_t *set, const char **bad, size_t *bad
 /* Flags of struct lx_caps_cred. */
 #define LX_CAPS_F_BOUND 1u	/* also reduce the bounding set to keep */
 #define LX_CAPS_F_NO_NEW_PRIVS 2u	/* set PR_SET_NO_NEW_PRIVS at the end */
+#define LX_CAPS_F_SAME_USER 4u	/* keep the ids: uid, gid, groups are ignored
+				 * (a `capabilities` file without `user`) */
 
 struct lx_caps_cred {
 	uid_t uid;
@@ -49,7 +51,8 @@ enum lx_caps_step {
 	LX_CAPS_NO_NEW_PRIVS,
 };
 
-/* Becomes uid/gid/groups in djb's order (setgroups, setgid, setuid) and
+/* Becomes uid/gid/groups in djb's order (setgroups, setgid, setuid; skipped
+ * with LX_CAPS_F_SAME_USER, which works on the caller's own ids) and
  * then holds exactly c->keep. With keep == 0 and a uid other than 0, every
  * capability set ends empty, even for a caller that was not root (the
  * kernel clears them by itself only when leaving uid 0). For uid 0 the

@@ -144,6 +144,27 @@ Test(caps_drop, root_bounded)
 	cr_assert_eq(b, BIT(CHOWN));
 }
 
+Test(caps_drop, same_user_only_narrows)
+{
+	struct lx_caps_cred c = { .keep = BIT(NET_BIND_SERVICE),
+				  .flags = LX_CAPS_F_SAME_USER | LX_CAPS_F_BOUND |
+					   LX_CAPS_F_NO_NEW_PRIVS };
+	uint64_t p, e, a, b;
+	int ngroups;
+
+	need_root();
+	ngroups = getgroups(0, NULL);
+	cr_assert_eq(lx_caps_drop_to(&c, NULL), 0);
+	cr_assert_eq(getuid(), 0);
+	cr_assert_eq(getgroups(0, NULL), ngroups, "groups are left alone");
+	cr_assert_eq(lx_caps_current(&p, &e, NULL, &a, &b), 0);
+	cr_assert_eq(p, BIT(NET_BIND_SERVICE));
+	cr_assert_eq(e, BIT(NET_BIND_SERVICE));
+	cr_assert_eq(a, BIT(NET_BIND_SERVICE));
+	cr_assert_eq(b, BIT(NET_BIND_SERVICE));
+	cr_assert_eq(prctl(PR_GET_NO_NEW_PRIVS, 0L, 0L, 0L, 0L), 1);
+}
+
 Test(caps_drop, unprivileged_fails_at_setgroups)
 {
 	gid_t g = 0;
