@@ -2,6 +2,9 @@
 # envuidgid: UID and GID of an account, usage and errors, side by side with 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 need_root
 
 expect_exit 100 "usage: no arguments" envuidgid

@@ -2,6 +2,9 @@
 # fghack: waits for the child and everything it started, exit codes as 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 
 cd "$T" || exit 99
 expect_exit 100 "usage: no arguments" fghack

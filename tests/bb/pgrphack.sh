@@ -2,6 +2,9 @@
 # pgrphack: runs its child in a new session (setsid, as 0.76 does).
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 
 ids='read -r pid comm state ppid pgrp sid rest </proc/$$/stat; echo "$pid $pgrp $sid"'
 

@@ -3,6 +3,9 @@
 # input; the first 3 characters stay; silent exit codes as 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 
 cd "$T" || exit 99
 expect_exit 100 "usage: no arguments" readproctitle

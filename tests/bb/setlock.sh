@@ -3,6 +3,9 @@
 # codes (-x exits 0 when it cannot lock), side by side with 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 
 cd "$T" || exit 99
 usage="setlock: usage: setlock [ -nNxX ] file program [ arg ... ]"

@@ -3,6 +3,9 @@
 # ambient capabilities, checked by binding TCP port 80 as nobody.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 need_root
 
 bindport=$DT_BUILDDIR/tests/bb/bindport

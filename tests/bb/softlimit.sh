@@ -3,6 +3,9 @@
 # hard limit, usage errors (garbage and overflow too), side by side with 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/refcmp.sh"
+# A fixed PATH: "not found" must not become "access denied" from an
+# unreadable directory in the caller's PATH.
+PATH=$DT_BINDIR:/usr/sbin:/usr/bin:/sbin:/bin
 
 usage="softlimit: usage: softlimit [-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child"
 
