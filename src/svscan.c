@@ -133,18 +133,19 @@ void svscan_unwatch(struct svscan *s)
 	s->watching = 0;
 }
 
+/* Also called before each scan while not watching: a directory that was
+ * unreadable (inotify needs read access) may be watched later. */
 static void watch_dir(struct svscan *s)
 {
 	struct statfs fs;
 	int fd, r;
 
-	s->ino_fd = -1;
-	s->watching = 0;
-	if (s->no_inotify)
+	if (s->no_inotify || s->ino_fd >= 0)
 		return;
 	fd = lx_inotify_open();
 	if (fd < 0) {
-		dt_warn_errno(-fd, "unable to use inotify, rescanning every 5 seconds");
+		if (!s->watch_warned++)
+			dt_warn_errno(-fd, "unable to use inotify, rescanning every 5 seconds");
 		return;
 	}
 	s->ino_fd = fd;
@@ -152,10 +153,14 @@ static void watch_dir(struct svscan *s)
 	if (r >= 0)
 		r = lx_evloop_add(&s->loop, fd, EPOLLIN, TAG_INOTIFY);
 	if (r < 0) {
-		dt_warn_errno(-r, "unable to watch directory, rescanning every 5 seconds");
+		if (!s->watch_warned++)
+			dt_warn_errno(-r, "unable to watch directory, rescanning every 5 seconds");
 		svscan_unwatch(s);
 		return;
 	}
+	if (s->watch_warned)
+		dt_warn("watching directory with inotify again");
+	s->watch_warned = 0;
 	/* inotify misses what other machines change on a network filesystem:
 	 * keep 0.76's 5 s rescan there. */
 	s->watching = statfs(".", &fs) == 0 && !scantab_fs_remote((unsigned long)fs.f_type);
@@ -343,6 +348,7 @@ static void scan(struct svscan *s, uint64_t now)
 	size_t i;
 
 	s->trouble = 0;
+	watch_dir(s);
 	if (list(s) < 0) {
 		s->trouble = 1;
 	} else {
@@ -424,6 +430,7 @@ static void on_inotify(struct svscan *s, uint64_t now)
 			} else if (v == SCANTAB_IN_GONE) {
 				dt_warn("directory no longer watched: rescanning every 5 seconds");
 				svscan_unwatch(s);
+				s->watch_warned = 1;
 				break;
 			}
 		}
@@ -491,7 +498,7 @@ int main(int argc, char **argv)
 	fill_std_fds();
 	raise_nofile(&s);
 	open_loop(&s);
-	watch_dir(&s);
+	s.ino_fd = -1;
 	s.phase = PH_RUN;
 	s.scan_at = 0;
 	run(&s);

@@ -28,6 +28,7 @@ struct svscan {
 	int nofile_raised;
 	int pid1;
 	int no_inotify;
+	int watch_warned;    /* said once that inotify is unavailable */
 	uint64_t grace_ns;
 	enum phase phase;
 	uint64_t t_term;     /* when shutdown began */
