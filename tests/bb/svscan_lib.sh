@@ -80,3 +80,46 @@ count_sups() {
 }
 sups_are() { [ "$(count_sups)" = "$1" ]; }
 err_has() { grep -q -- "$1" "$T/err.svscan"; }
+
+# mkwriter SVCDIR W: a service with a multilog logger (SVCDIR/log/main)
+# whose writers number their lines "PID N", record their last N in
+# W/count.PID after writing it, and stop writing (staying alive) once
+# W/stop exists.
+mkwriter() {
+	mkdir -p "$1/log" "$2"
+	cat >"$1/run" <<EOW
+#!/bin/sh
+i=0
+while :; do
+	[ -e $2/stop ] && exec sleep 300
+	i=\$((i + 1))
+	echo "\$\$ \$i"
+	echo "\$i" >$2/count.\$\$
+	[ \$((i % 20)) = 0 ] && sleep 0.02
+done
+EOW
+	printf '#!/bin/sh\nexec multilog ./main\n' >"$1/log/run"
+	chmod +x "$1/run" "$1/log/run"
+}
+
+# log_lines LOGDIR: lines logged so far (rotated files and current).
+log_lines() { cat "$1"/@* "$1"/current 2>/dev/null | wc -l; }
+log_has_lines() { [ "$(log_lines "$1")" -ge "$2" ]; }
+
+# log_complete LOGDIR W: for every writer, its lines 1..N are all in the
+# log exactly once, N at least the last count it recorded.
+log_complete() {
+	for _f in "$2"/count.*; do
+		[ -e "$_f" ] || return 1
+		_p=${_f##*.}
+		_k=$(cat "$_f")
+		cat "$1"/@* "$1"/current 2>/dev/null |
+			awk -v p="$_p" -v k="$_k" '
+				$1 == p { if (seen[$2]++) dup = 1; if ($2 > m) m = $2; c++ }
+				END { exit !(m >= k && c == m && !dup) }' || return 1
+	done
+}
+log_diag() {
+	for _f in "$2"/count.*; do diag "$_f: $(cat "$_f")"; done
+	diag "$(tail -3 "$1/current")"
+}

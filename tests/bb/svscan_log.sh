@@ -7,25 +7,10 @@
 
 S=$T/service
 W=$T/w
-mkdir -p "$S/a/log" "$W"
-# Every writer numbers its lines "PID N" and records its last N in W/count.PID
-# after writing it; at W/stop it stays alive without writing.
-cat >"$S/a/run" <<EOF
-#!/bin/sh
-i=0
-while :; do
-	[ -e $W/stop ] && exec sleep 300
-	i=\$((i + 1))
-	echo "\$\$ \$i"
-	echo "\$i" >$W/count.\$\$
-	[ \$((i % 20)) = 0 ] && sleep 0.02
-done
-EOF
-printf '#!/bin/sh\nexec multilog ./main\n' >"$S/a/log/run"
-chmod +x "$S/a/run" "$S/a/log/run"
-
-lines() { cat "$S"/a/log/main/@* "$S"/a/log/main/current 2>/dev/null | wc -l; }
-more_lines() { [ "$(lines)" -ge "$1" ]; }
+mkwriter "$S/a" "$W"
+L=$S/a/log/main
+more_lines() { log_has_lines "$L" "$1"; }
+lines() { log_lines "$L"; }
 writers() { ls "$W" | grep -c '^count\.'; }
 writers_are() { [ "$(writers)" -ge "$1" ]; }
 
@@ -60,21 +45,8 @@ check "lines flow after the log supervise restarted" wait_until 10 more_lines $(
 
 # Stop the writers, then every line each one wrote must be in the log.
 touch "$W/stop"
-complete() {
-	for f in "$W"/count.*; do
-		p=${f##*.}
-		k=$(cat "$f")
-		cat "$S"/a/log/main/@* "$S"/a/log/main/current 2>/dev/null |
-			awk -v p="$p" -v k="$k" '
-				$1 == p { if (seen[$2]++) dup = 1; if ($2 > m) m = $2; c++ }
-				END { exit !(m >= k && c == m && !dup) }' || return 1
-	done
-}
-check "no line lost or doubled across all four restarts" wait_until 15 complete
-if ! complete; then
-	for f in "$W"/count.*; do diag "$f: $(cat "$f")"; done
-	diag "$(tail -5 "$S/a/log/main/current")"
-fi
+check "no line lost or doubled across all four restarts" wait_until 15 log_complete "$L" "$W"
+log_complete "$L" "$W" || log_diag "$L" "$W"
 
 # A plain file named log: a message, and the service runs without a logger.
 mksvc "$T/b"
