@@ -1,0 +1,51 @@
+#ifndef SRC_SVSCAN_H
+#define SRC_SVSCAN_H
+
+/* svscan's program state, shared by svscan.c (scanning, starting) and
+ * svscan_stop.c (the SIGTERM shutdown). Private to the program. */
+
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include <dt/scantab.h>
+#include <lx/evloop.h>
+#include <lx/sigfd.h>
+
+#define MS 1000000ULL
+#define RETRY_NS (100 * MS) /* shutdown: control fifo not open yet */
+
+enum phase { PH_RUN, PH_MAINS, PH_LOGS, PH_ORPHANS };
+
+struct svscan {
+	struct scantab tab;
+	struct lx_evloop loop;
+	struct lx_sigfd sig;
+	int ino_fd;          /* -1: not watching */
+	int watching;        /* inotify sees every change here */
+	int trouble;         /* the last scan left something to retry */
+	uint64_t scan_at;    /* next scan (monotonic) */
+	struct rlimit nofile; /* the soft limit children get back */
+	int nofile_raised;
+	int pid1;
+	int no_inotify;
+	int watch_warned;    /* said once that inotify is unavailable */
+	uint64_t grace_ns;
+	enum phase phase;
+	uint64_t t_term;     /* when shutdown began */
+	uint64_t phase_end;
+	int children;        /* shutdown: waitpid has not said ECHILD */
+	int orphans_termed;
+	size_t untold;       /* shutdown: supervises to tell again */
+};
+
+const char *svscan_pname(const char *name, char buf[SCANTAB_PRINTABLE_MAX]);
+void svscan_unwatch(struct svscan *s);
+void svscan_reap(struct svscan *s, uint64_t now);
+
+/* SIGTERM (and SIGINT as PID 1): services down, then loggers drained. */
+void svscan_stop_begin(struct svscan *s, uint64_t now);
+/* Advances the shutdown; exits 0 when it is over. */
+void svscan_stop_step(struct svscan *s, uint64_t now);
+uint64_t svscan_stop_deadline(const struct svscan *s, uint64_t now);
+
+#endif

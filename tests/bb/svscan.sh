@@ -1,0 +1,117 @@
+#!/bin/sh
+# svscan: starting services, inotify (symlink, rename), rescans on HUP/ALRM
+# and without inotify, supervise restarts, subreaper, removal, overflow.
+. "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/bb/svscan_lib.sh"
+
+# 0.76's message and exit code when the directory is missing.
+expect_exit 111 "missing directory exits 111" svscan "$T/nonexistent"
+same "missing directory message" \
+	"svscan: fatal: unable to chdir to $T/nonexistent: file does not exist" "$(cat "$T/err")"
+if have_ref svscan; then
+	/usr/bin/svscan "$T/nonexistent" 2>"$T/err.ref"
+	same "same exit code as daemontools" 111 "$?"
+	same "same message as daemontools" "$(cat "$T/err.ref")" "$(cat "$T/err")"
+else
+	skip "same exit code as daemontools" "daemontools not installed"
+	skip "same message as daemontools" "daemontools not installed"
+fi
+
+S=$T/service
+mkdir "$S"
+mksvc "$S/a"
+mksvc "$S/.hidden"
+echo not a service >"$S/file"
+start_svscan "$S"
+check "existing service started" wait_until 10 ran "$S/a"
+check "supervise runs in the service directory" has_sup "$S/a"
+check "name with a dot skipped" no_sup "$S/.hidden"
+same "one supervise only" 1 "$(count_sups)"
+
+# The safety rescan is slow while inotify watches a local directory, so a
+# start within seconds here comes from inotify.
+mksvc "$T/b"
+ln -s ../b "$S/b"
+check "symlink added: started by inotify" wait_until 10 ran "$T/b"
+
+mksvc "$T/c.tmp"
+mv "$T/c.tmp" "$S/c"
+check "directory renamed into place: started" wait_until 10 ran "$S/c"
+
+ln -s ../b "$S/b2"
+kill -HUP "$SVPID"
+mksvc "$T/d"
+ln -s ../d "$S/d"
+wait_until 10 ran "$T/d"
+same "two links to one directory: one supervise (dev, ino)" 4 "$(count_sups)"
+
+# A supervise that dies is started again; its orphaned service is ours.
+old=$(sup_pid "$S/a")
+svcpid=$(children "$old")
+kill -KILL "$old"
+check "killed supervise restarted" wait_until 10 sup_changed "$S/a" "$old"
+ppid=$(awk '/^PPid:/ { print $2 }' /proc/"$svcpid"/status 2>/dev/null)
+same "orphaned service reparented to svscan (subreaper)" "$SVPID" "$ppid"
+kill -TERM "$svcpid"
+check "orphan reaped by svscan" wait_until 10 dead "$svcpid"
+
+# HUP and ALRM rescan (0.76 dies on them).
+kill -ALRM "$SVPID"
+kill -HUP "$SVPID"
+wait_until 10 has_sup "$S/a"
+check "svscan survives HUP and ALRM" alive "$SVPID"
+
+# A removed service is left running, as in 0.76; svc -dx then ends it.
+rm "$S/d"
+kill -HUP "$SVPID"
+check "removed service keeps its supervise" wait_until 2 has_sup "$T/d"
+p=$(sup_pid "$T/d")
+svc -dx "$T/d"
+check "svc -dx ends the removed service's supervise" wait_until 10 dead "$p"
+kill -HUP "$SVPID"
+mksvc "$S/e"
+check "later scan" wait_until 10 ran "$S/e"
+check "removed service not restarted" no_sup "$T/d"
+
+# Overflow of the inotify queue: events are lost, svscan rescans.
+max=$(cat /proc/sys/fs/inotify/max_queued_events 2>/dev/null || echo 16384)
+if [ "$max" -le 200000 ]; then
+	n=$((max / 2 + 100))
+	kill -STOP "$SVPID"
+	seq "$n" | sed "s|^|$S/.f|" | xargs touch
+	seq "$n" | sed "s|^|$S/.f|" | xargs rm -f
+	mksvc "$S/after-overflow"
+	kill -CONT "$SVPID"
+	check "queue overflow reported" wait_until 10 err_has "inotify queue overflowed"
+	check "service added during the overflow started" wait_until 10 ran "$S/after-overflow"
+else
+	skip "queue overflow reported" "max_queued_events is $max"
+	skip "service added during the overflow started" "max_queued_events is $max"
+fi
+
+# Without inotify (test switch): the 5 s rescan of 0.76, and HUP at once.
+S2=$T/noino
+mkdir "$S2"
+mksvc "$S2/x"
+first=$SVPID
+start_svscan "$S2" SVSCAN_NO_INOTIFY=1
+check "SVSCAN_NO_INOTIFY: existing service started" wait_until 10 ran "$S2/x"
+mksvc "$S2/y"
+check "SVSCAN_NO_INOTIFY: new service found by the periodic rescan" wait_until 12 ran "$S2/y"
+mksvc "$S2/z"
+kill -HUP "$SVPID"
+check "SVSCAN_NO_INOTIFY: HUP rescans" wait_until 4 ran "$S2/z"
+if err_has "unable to use inotify" || err_has "unable to watch"; then
+	fail "no inotify warning with the switch"
+else
+	pass "no inotify warning with the switch"
+fi
+
+stop_svscan "$SVPID"
+same "svscan without inotify exits 0 on TERM" 0 "$SVRC"
+SVPID=$first
+cpid=$(children "$(sup_pid "$S/c")")
+stop_svscan "$first"
+same "svscan exits 0 on TERM" 0 "$SVRC"
+check "service taken down by TERM" dead "$cpid"
+done_testing

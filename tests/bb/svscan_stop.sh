@@ -1,0 +1,86 @@
+#!/bin/sh
+# svscan's shutdown on SIGTERM (not as PID 1): services taken down, loggers
+# drained to end of file with no line lost, a bounded grace period, exit 0.
+. "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/bb/svscan_lib.sh"
+
+# descendants PID: PID's children and theirs, recursively.
+descendants() {
+	for _c in $(children "$1"); do
+		echo "$_c"
+		descendants "$_c"
+	done
+}
+# none_in DIR: no process has its working directory under DIR.
+none_in() {
+	for _c in /proc/[0-9]*/cwd; do
+		case $(readlink "$_c" 2>/dev/null) in "$1"/*) return 1 ;; esac
+	done
+}
+all_dead() {
+	for _p in "$@"; do dead "$_p" || return 1; done
+}
+
+S=$T/service
+W=$T/w
+mkwriter "$S/a" "$W"
+mkwriter "$S/b" "$T/wb"
+mksvc "$S/plain"
+mksvc "$S/down"
+touch "$S/down/down"
+start_svscan "$S"
+check "lines logged" wait_until 10 log_has_lines "$S/a/log/main" 200
+check "all supervises up" wait_until 10 sups_are 6
+wait_until 10 ran "$S/plain"
+procs=$(descendants "$SVPID")
+check "processes under svscan: supervises, services, loggers" test "$(echo $procs | wc -w)" -ge 11
+stop_svscan "$SVPID"
+same "SIGTERM: exit 0" 0 "$SVRC"
+check "every service, logger and supervise has exited" all_dead $procs
+check "no process left in the services" none_in "$S"
+check "no line lost (a)" log_complete "$S/a/log/main" "$W"
+check "no line lost (b)" log_complete "$S/b/log/main" "$T/wb"
+log_complete "$S/a/log/main" "$W" || log_diag "$S/a/log/main" "$W"
+check "loggers finished their files cleanly" test -x "$S/a/log/main/current"
+if grep -q "did not stop in time" "$T/err.svscan"; then
+	fail "nothing needed SIGKILL"
+	diag "$(cat "$T/err.svscan")"
+else
+	pass "nothing needed SIGKILL"
+fi
+
+# A service that ignores TERM: killed at the end of the grace period.
+S2=$T/stubborn
+mkdir "$S2"
+mksvc "$S2/deaf" "trap '' TERM; exec sleep 300"
+: >"$T/err.svscan"
+start_svscan "$S2" SVSCAN_GRACE=1
+wait_until 10 ran "$S2/deaf"
+procs=$(descendants "$SVPID")
+stop_svscan "$SVPID"
+same "grace period over: exit 0" 0 "$SVRC"
+check "grace period over: reported" err_has "deaf did not stop in time: killing it"
+check "grace period over: service killed" all_dead $procs
+check "grace period over: no process left" none_in "$S2"
+
+# TERM at once, while supervises are still starting: nothing is left behind.
+S3=$T/early
+mkdir "$S3"
+for i in 1 2 3 4 5; do mksvc "$S3/s$i"; done
+mkwriter "$S3/w" "$T/w3"
+start_svscan "$S3"
+wait_until 10 sups_are 3
+procs=$(descendants "$SVPID")
+stop_svscan "$SVPID"
+same "early TERM: exit 0" 0 "$SVRC"
+check "early TERM: every supervise started has exited" all_dead $procs
+check "early TERM: no process left in the services" none_in "$S3"
+for d in "$S3"/s*; do
+	[ -e "$d/supervise/status" ] || continue
+	st=$(svstat "$d")
+	case $st in
+	*": up "*) fail "early TERM: $d down"; diag "$st" ;;
+	*) pass "early TERM: $(basename "$d") not up" ;;
+	esac
+done
+done_testing

@@ -1,0 +1,54 @@
+#!/bin/sh
+# svscanboot: generated from svscanboot.in with the scan directory and
+# bindir fixed at build time; runs svscan with its errors in readproctitle.
+. "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/bb/svscan_lib.sh"
+
+B=$DT_BINDIR/svscanboot
+scandir=$(sed -n 's/^SCANDIR = //p' "$DT_BUILDDIR/Makefile")
+bindir=$(sed -n 's/^bindir = //p' "$DT_BUILDDIR/Makefile")
+prefix=$(sed -n 's/^prefix = //p' "$DT_BUILDDIR/Makefile")
+exec_prefix=$(sed -n 's/^exec_prefix = //p' "$DT_BUILDDIR/Makefile")
+bindir=$(echo "$bindir" | sed "s|\${exec_prefix}|$exec_prefix|; s|\${prefix}|$prefix|")
+check "svscanboot built and executable" test -x "$B"
+check "svscanboot is valid sh" sh -n "$B"
+check "no placeholder left" sh -c '! grep -q "@[A-Za-z_]*@" "$1"' - "$B"
+check "scan directory from configure ($scandir)" grep -q "svscan $scandir 2>&1 |" "$B"
+check "svc -dx of leftovers in the scan directory" grep -q "^svc -dx $scandir/\* $scandir/\*/log$" "$B"
+check "bindir first in PATH ($bindir)" grep -q "^PATH=$bindir:/command:" "$B"
+check "readproctitle with 400 dots of room" grep -q \
+	"readproctitle service errors: \.\{400\}$" "$B"
+
+# Run it for real on a private scan directory (never the system's).
+S=$T/service
+mkdir "$S"
+mksvc "$S/a"
+sed -e "s|@SCANDIR@|$S|g" -e "s|@bindir@|$DT_BINDIR|g" "$DT_SRCDIR/src/svscanboot.in" >"$T/boot"
+chmod +x "$T/boot"
+ln -s "$T/missing" "$S/broken"
+"$T/boot" &
+bootpid=$!
+track "$bootpid"
+find_svscan() {
+	for c in $(children "$bootpid"); do
+		[ "$(cat /proc/"$c"/comm)" = svscan ] && { echo "$c"; return 0; }
+	done
+	return 1
+}
+has_svscan() { find_svscan >/dev/null; }
+check "svscan started" wait_until 10 has_svscan
+SVPID=$(find_svscan)
+check "service started" wait_until 10 ran "$S/a"
+title() {
+	for c in $(children "$bootpid"); do
+		tr '\0' ' ' <"/proc/$c/cmdline" | grep -q "unable to stat broken" && return 0
+	done
+	return 1
+}
+check "svscan's errors shown by readproctitle" wait_until 10 title
+check "environment cleared (env -)" sh -c \
+	'! tr "\0" "\n" <"/proc/$1/environ" | grep -qv "^PATH="' - "$SVPID"
+kill -TERM "$SVPID"
+check "svscanboot ends when svscan exits" wait_until 20 dead "$bootpid"
+check "service down" sh -c '! svstat "$1" | grep -q ": up "' - "$S/a"
+done_testing
