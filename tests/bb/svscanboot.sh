@@ -13,11 +13,11 @@ bindir=$(echo "$bindir" | sed "s|\${exec_prefix}|$exec_prefix|; s|\${prefix}|$pr
 check "svscanboot built and executable" test -x "$B"
 check "svscanboot is valid sh" sh -n "$B"
 check "no placeholder left" sh -c '! grep -q "@[A-Za-z_]*@" "$1"' - "$B"
-check "scan directory from configure ($scandir)" grep -q "svscan $scandir 2>&1 |" "$B"
+check "scan directory from configure ($scandir)" grep -q "svscan $scandir >&4 2>&4" "$B"
 check "svc -dx of leftovers in the scan directory" grep -q "^svc -dx $scandir/\* $scandir/\*/log$" "$B"
 check "bindir first in PATH ($bindir)" grep -q "^PATH=$bindir:/command:" "$B"
 check "readproctitle with 400 dots of room" grep -q \
-	"readproctitle service errors: \.\{400\}$" "$B"
+	"readproctitle service errors: \.\{400\} <" "$B"
 
 # Run it for real on a private scan directory (never the system's).
 S=$T/service
@@ -29,8 +29,10 @@ ln -s "$T/missing" "$S/broken"
 "$T/boot" &
 bootpid=$!
 track "$bootpid"
+# svscanboot execs svscan, so svscan keeps svscanboot's pid (the process
+# that init or systemd signals).
 find_svscan() {
-	for c in $(children "$bootpid"); do
+	for c in "$bootpid" $(children "$bootpid"); do
 		[ "$(cat /proc/"$c"/comm)" = svscan ] && { echo "$c"; return 0; }
 	done
 	return 1
@@ -48,7 +50,15 @@ title() {
 check "svscan's errors shown by readproctitle" wait_until 10 title
 check "environment cleared (env -)" sh -c \
 	'! tr "\0" "\n" <"/proc/$1/environ" | grep -qv "^PATH="' - "$SVPID"
+RPPID=
+for c in $(children "$bootpid"); do
+	[ "$(cat /proc/"$c"/comm 2>/dev/null)" = readproctitle ] && RPPID=$c
+done
+check "readproctitle runs beside svscan" test -n "$RPPID"
+track $RPPID
 kill -TERM "$SVPID"
-check "svscanboot ends when svscan exits" wait_until 20 dead "$bootpid"
+check "svscanboot is svscan" test "$SVPID" = "$bootpid"
+check "svscanboot ends on SIGTERM" wait_until 20 dead "$bootpid"
+check "readproctitle ends with svscan" wait_until 10 dead "$RPPID"
 check "service down" sh -c '! svstat "$1" | grep -q ": up "' - "$S/a"
 done_testing
