@@ -85,6 +85,7 @@ struct svfsm {
 	int expect_exit;      /* the next exit follows svc -d/-t/-k */
 	int start_now;        /* svc -u/-o while finishing */
 	int strays;           /* clearing the cgroup before finish */
+	int spawning;         /* SVA_SPAWN_RUN asked, result not yet reported */
 	uint32_t pid;         /* main process, 0 if none */
 	uint32_t finish_pid;
 	uint32_t failures;    /* k: failures in a row */

@@ -71,6 +71,7 @@ static void start(struct svfsm *m, struct svfsm_actions *act)
 {
 	set_deadline(m, SVD_NONE, 0);
 	m->has_next_start = 0;
+	m->spawning = 1;
 	act->flags |= SVA_SPAWN_RUN;
 }
 
@@ -185,6 +186,7 @@ static void on_control(struct svfsm *m, const struct svfsm_event *ev, struct svf
 
 static void on_spawned(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
 {
+	m->spawning = 0;
 	m->pid = ev->pid;
 	m->started_ns = ev->mono_ns;
 	label(ev->real_ns, &m->stamp);
@@ -195,6 +197,23 @@ static void on_spawned(struct svfsm *m, const struct svfsm_event *ev, struct svf
 	m->has_ready_since = 0;
 	set_deadline(m, SVD_NONE, 0);
 	set_state(m, m->wait_ready ? SVS_STARTING : SVS_UP, ev, act);
+}
+
+/* The caller's report on SVA_SPAWN_RUN; anything else is ignored, so a
+ * confused caller cannot invent a main process. */
+static void on_spawn_result(struct svfsm *m, const struct svfsm_event *ev,
+			    struct svfsm_actions *act)
+{
+	m->spawning = 0;
+	if (ev->type == SVE_SPAWNED) {
+		on_spawned(m, ev, act);
+	} else if (ev->type == SVE_RUN_BAD) {
+		backoff(m, ev, act, SVFSM_RETRY_NS);
+	} else {
+		if (m->failures < UINT32_MAX)
+			m->failures++;
+		backoff(m, ev, act, svconf_backoff_delay(&m->conf, m->failures));
+	}
 }
 
 /* How this run counts for the restart policy (DESIGN.md section 4). */
@@ -310,7 +329,8 @@ static void on_term(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_
 static void on_finish_done(struct svfsm *m, const struct svfsm_event *ev,
 			   struct svfsm_actions *act)
 {
-	if (m->state != SVS_FINISHING)
+	/* EXITED needs a finish that started; SKIPPED means none did. */
+	if (m->state != SVS_FINISHING || (ev->type == SVE_FINISH_EXITED) != !!m->finish_pid)
 		return;
 	m->finish_pid = 0;
 	after_down(m, ev, act);
@@ -344,17 +364,18 @@ void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_acti
 	switch (ev->type) {
 	case SVE_INIT: on_init(m, ev, act); break;
 	case SVE_CONTROL: on_control(m, ev, act); break;
-	case SVE_SPAWNED: on_spawned(m, ev, act); break;
-	case SVE_RUN_BAD: backoff(m, ev, act, SVFSM_RETRY_NS); break;
+	case SVE_SPAWNED:
+	case SVE_RUN_BAD:
 	case SVE_SPAWN_FAILED:
-		if (m->failures < UINT32_MAX)
-			m->failures++;
-		backoff(m, ev, act, svconf_backoff_delay(&m->conf, m->failures));
+		if (m->spawning)
+			on_spawn_result(m, ev, act);
 		break;
 	case SVE_RUN_EXITED: on_run_exited(m, ev, act); break;
 	case SVE_FINISH_SPAWNED:
-		m->finish_pid = ev->pid;
-		set_deadline(m, SVD_FINISH, after(ev->mono_ns, m->conf.finish_timeout_ns));
+		if (m->state == SVS_FINISHING && !m->finish_pid) {
+			m->finish_pid = ev->pid;
+			set_deadline(m, SVD_FINISH, after(ev->mono_ns, m->conf.finish_timeout_ns));
+		}
 		break;
 	case SVE_FINISH_SKIPPED:
 	case SVE_FINISH_EXITED: on_finish_done(m, ev, act); break;
