@@ -1,0 +1,3 @@
+#!/bin/sh
+. "$DT_SRCDIR/tests/bb/lib.sh"
+done_testing
