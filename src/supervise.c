@@ -42,6 +42,7 @@ struct sv {
 	int fd_lock, fd_control, fd_ok;
 	struct child run, finish;
 	int run_complaint;    /* last reason `run` could not start, to say it once */
+	int dirty;            /* status and state need rewriting */
 	uint32_t self_pid;
 };
 
@@ -103,6 +104,7 @@ static void announce(struct sv *sv)
 	struct stat sb;
 	int n;
 
+	sv->dirty = 0;
 	svfsm_status(&sv->m, &st);
 	svstatus_encode(&st, rec);
 	replace(sv, "status", rec, sizeof rec);
@@ -325,14 +327,20 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 		signal_child(&sv->finish, SIGKILL);
 	/* SVA_STRAYS_TERM, SVA_STRAYS_KILL: the cgroup work performs these;
 	 * until then sv->m.cgroup is 0 and the machine never asks. */
+	/* Announcements are coalesced to one per wakeup, written after the
+	 * spawns: a restart forks first and renames after (on ext4 a rename
+	 * over an existing file flushes the new one, milliseconds), and the
+	 * files show where the wakeup ended, as 0.76's do. */
 	if (a->flags & SVA_ANNOUNCE)
-		announce(sv);
+		sv->dirty = 1;
 	if (a->flags & SVA_SPAWN_FINISH)
 		start_finish(sv, a->finish_args);
 	if (a->flags & SVA_SPAWN_RUN)
 		start_run(sv);
-	if (a->flags & SVA_EXIT)
+	if (a->flags & SVA_EXIT) {
+		announce(sv);
 		_exit(0);
+	}
 }
 
 static void feed(struct sv *sv, const struct svfsm_event *ev)
@@ -475,6 +483,8 @@ static void loop(struct sv *sv)
 
 		if (deadline && lx_now_mono_ns() >= deadline)
 			feed_simple(sv, SVE_TIMER, 0);
+		if (sv->dirty)
+			announce(sv);
 		n = lx_evloop_wait(&sv->loop, ev, 8,
 				   lx_evloop_timeout_ms(svfsm_deadline(&sv->m), lx_now_mono_ns()));
 		for (i = 0; i < n; i++) {
@@ -506,6 +516,7 @@ int main(int argc, char **argv)
 	event_now(&ev, SVE_INIT);
 	ev.normally_up = stat("down", &sb) < 0;
 	feed(&sv, &ev);
+	announce(&sv);
 	open_ok(&sv);
 	loop(&sv);
 }

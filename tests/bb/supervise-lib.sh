@@ -22,10 +22,11 @@ EOS
 }
 
 # start_sv DIR [PROGRAM]: supervise DIR in the background (SVPID), stderr
-# in DIR.err. INT and QUIT are reset: a background job of sh has them
-# ignored, and an ignored signal cannot be trapped by the service.
+# in DIR.err, stdout in DIR.out (so no service can hold the TAP pipe open).
+# INT and QUIT are reset: a background job of sh has them ignored, and an
+# ignored signal cannot be trapped by the service.
 start_sv() {
-	env --default-signal=INT,QUIT "${2:-supervise}" "$1" 2>>"$1.err" &
+	env --default-signal=INT,QUIT "${2:-supervise}" "$1" >>"$1.out" 2>>"$1.err" </dev/null &
 	SVPID=$!
 	track $SVPID
 	wait_until 10 test -p "$1/supervise/ok" && wait_until 10 test -s "$1/supervise/status"
@@ -46,8 +47,14 @@ has_line() { grep -qx -- "$2" "$1/log" 2>/dev/null; }
 starts() { awk '/^start /{ n++ } END { print n + 0 }' "$1/log" 2>/dev/null || echo 0; }
 proc_state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
-# The service's pid, once it is up and has written it.
-svc_pid() { wait_until 10 up_pid "$1" && cat "$1/pid"; }
+# The service's pid, once it is up and has written it; tracked, so the
+# cleanup reaches a service its supervise did not take down.
+svc_pid() { wait_until 10 up_pid "$1" && cat "$1/pid" && cat "$1/pid" >>"$T/services"; }
+_svc_cleanup() {
+	for _p in $(cat "$T/services" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
+}
+trap '_svc_cleanup; _cleanup' EXIT
+trap '_svc_cleanup; _cleanup; exit 99' INT TERM HUP
 
 # Nanoseconds between two TAI64N labels (@ + 16 + 8 hex digits).
 label_diff_ns() {

@@ -47,7 +47,7 @@ wait_until 10 gone $SVPID
 
 # ---- a healthy run resets k and restarts at once ----
 mkdir h
-printf '#!/bin/sh\necho "start $$" >>log\n[ -e stop ] || exec sleep 30\nexit 1\n' >h/run
+printf '#!/bin/sh\necho "start $$" >>log\necho $$ >pid\n[ -e stop ] || exec sleep 30\nexit 1\n' >h/run
 chmod +x h/run
 echo "0.05 0.05 0.3" >h/backoff
 touch h/stop
@@ -58,12 +58,13 @@ rm h/stop
 wait_until 10 up_pid h
 p=$(svc_pid h)
 wait_until 10 test -d "/proc/$p"
-# Let it be up for HEALTHY (0.3 s): wait for the label to be old enough.
+# Let it be up for HEALTHY (0.3 s): ps's elapsed seconds round down.
 wait_until 10 sh -c "[ \$(ps -o etimes= -p $p) -ge 1 ]"
-touch h/stop
 kill -KILL "$p"
-wait_until 10 test "$(state_field h failures)" = 0
+wait_until 10 sh -c "[ \"\$(cat h/pid)\" != $p ]"
 same "healthy: k reset to 0" 0 "$(state_field h failures)"
+same "healthy: restarted at once, no next_start" "up " \
+	"$(state_field h state) $(state_field h next_start)"
 svc_raw h dx
 wait_until 10 gone $SVPID
 
@@ -171,9 +172,9 @@ svc_raw k u
 wait_until 10 grep -q "timeout-kill: bad value" k.err
 same "bad timeout-kill: warning" "supervise: warning: k/timeout-kill: bad value, ignored" \
 	"$(grep timeout-kill k.err | tail -n 1)"
-svc_raw k k
-svc_raw k dx
+svc_raw k dkx
 wait_until 10 gone $SVPID
+check "d then k: a TERM-ignoring service is gone with its supervise" gone $SVPID
 
 # ---- bad backoff file: warning, defaults ----
 mkdir bb
