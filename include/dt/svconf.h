@@ -1,0 +1,62 @@
+#ifndef DT_SVCONF_H
+#define DT_SVCONF_H
+
+/* The optional files of a service directory (DESIGN.md section 4), parsed
+ * from their text. supervise reads them at each start and hands the text
+ * here; nothing in this module touches the file system. A file that does
+ * not exist is simply not applied: the default stays.
+ *
+ * Each value file holds one line (a trailing newline and blanks around
+ * the value are allowed); numbers of seconds may have a fraction ("0.25").
+ * A bad value returns -EINVAL and leaves the setting at its default, the
+ * caller warns: for these files the spec's table says "warning, default
+ * used" (timeout-kill: "warning, ignored", which is its default: none).
+ * Settings that guard security or resources (user, capabilities, limits)
+ * must never fail open; they belong to the cgroup work and get their own
+ * parsers with a "do not start" result. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SVCONF_NS 1000000000ULL
+
+struct svconf {
+	uint64_t backoff_min_ns;     /* default 1 s */
+	uint64_t backoff_max_ns;     /* default 60 s */
+	uint64_t healthy_ns;         /* default 10 s */
+	uint64_t finish_timeout_ns;  /* default 5 s */
+	int has_timeout_kill;        /* default 0: 0.76 never escalates */
+	uint64_t timeout_kill_ns;
+	uint64_t stray_grace_ns;     /* default 1 s; used once cgroups land */
+	int notification_fd;         /* -1: none; hook for readiness */
+};
+
+/* The files this module knows, in the order supervise reads them. */
+enum svconf_file {
+	SVCONF_BACKOFF,
+	SVCONF_FINISH_TIMEOUT,
+	SVCONF_TIMEOUT_KILL,
+	SVCONF_STRAY_GRACE,
+	SVCONF_NFILES
+};
+
+void svconf_defaults(struct svconf *c);
+/* The file name of f ("backoff", ...). */
+const char *svconf_name(enum svconf_file f);
+/* Applies the text of file f to c. Returns 0, or -EINVAL for a bad value,
+ * in which case c keeps that file's default. */
+int svconf_apply(struct svconf *c, enum svconf_file f, const char *text, size_t len);
+
+/* "MIN MAX HEALTHY" (blanks between, all > 0, MIN <= MAX). */
+int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3]);
+/* One number of seconds, possibly with a fraction. */
+int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns);
+/* s6's notification-fd: a decimal fd number, 3 to 1023 (0-2 are the
+ * service's standard fds). For the readiness work. */
+int svconf_parse_fd(const char *text, size_t len, int *out);
+
+/* The k-th failure in a row (k >= 1) waits min(MIN * 2^(k-1), MAX);
+ * k = 0 waits nothing. Saturates instead of overflowing. */
+uint64_t svconf_backoff_delay(const struct svconf *c, uint32_t k);
+
+#endif

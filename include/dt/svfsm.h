@@ -1,0 +1,127 @@
+#ifndef DT_SVFSM_H
+#define DT_SVFSM_H
+
+/* supervise's decisions as a pure state machine: (state, event) -> a set
+ * of actions for supervise.c to perform, plus at most one deadline. No
+ * I/O, no clock reads: every event carries the time (CLOCK_MONOTONIC for
+ * decisions, CLOCK_REALTIME only for the labels in status and state), so
+ * tests inject any clock, including jumps.
+ *
+ * The main process is `run`; `finish` runs after it with EXIT and SIGNAL.
+ * Performing SVA_SPAWN_RUN, the caller reports SVE_SPAWNED, SVE_RUN_BAD
+ * (run missing or not executable: retried every second, not a failure)
+ * or SVE_SPAWN_FAILED (fork failed: a failure). Performing
+ * SVA_SPAWN_FINISH it reports SVE_FINISH_SPAWNED or SVE_FINISH_SKIPPED
+ * (no finish, or it could not start).
+ *
+ * Hooks for the cgroup and readiness work: with `cgroup` set, the end of
+ * the main process first clears the service's cgroup (SVA_STRAYS_TERM, a
+ * stray-grace deadline, SVA_STRAYS_KILL) until SVE_STRAYS_GONE; with
+ * `wait_ready` set, a new process is `starting` until SVE_READY. */
+
+#include <stdint.h>
+
+#include <dt/svconf.h>
+#include <dt/svstate.h>
+#include <dt/tai64.h>
+
+enum svfsm_event_type {
+	SVE_INIT,           /* lock held; `normally_up` says if `down` is absent */
+	SVE_CONTROL,        /* one byte from supervise/control */
+	SVE_SPAWNED,        /* run started: pid */
+	SVE_RUN_BAD,        /* run missing, a directory, not executable */
+	SVE_SPAWN_FAILED,   /* fork/clone failed */
+	SVE_RUN_EXITED,     /* main process reaped: code or sig */
+	SVE_FINISH_SPAWNED, /* finish started: pid */
+	SVE_FINISH_SKIPPED, /* no finish to run */
+	SVE_FINISH_EXITED,  /* finish reaped */
+	SVE_TIMER,          /* the deadline may have passed */
+	SVE_TERM,           /* SIGTERM to supervise */
+	SVE_READY,          /* readiness notification (hook) */
+	SVE_STRAYS_GONE,    /* the service's cgroup is empty (hook) */
+};
+
+struct svfsm_event {
+	enum svfsm_event_type type;
+	uint64_t mono_ns;
+	uint64_t real_ns;
+	unsigned char ctl;  /* SVE_CONTROL */
+	int normally_up;    /* SVE_INIT */
+	uint32_t pid;       /* SVE_SPAWNED, SVE_FINISH_SPAWNED */
+	int code;           /* SVE_RUN_EXITED: exit code, or -1 if killed */
+	int sig;            /* SVE_RUN_EXITED: signal number, or 0 */
+};
+
+/* Action bits. The order of the bits is the order of execution. */
+#define SVA_SIGNAL       0x001u /* send `sig` to the main process */
+#define SVA_CONT         0x002u /* then SIGCONT, so a stopped process sees it */
+#define SVA_KILL_FINISH  0x004u /* SIGKILL to finish (finish-timeout) */
+#define SVA_STRAYS_TERM  0x008u /* SIGTERM to what is left in the cgroup */
+#define SVA_STRAYS_KILL  0x010u /* cgroup.kill */
+#define SVA_SPAWN_FINISH 0x020u /* ./finish finish_args[0] finish_args[1] */
+#define SVA_SPAWN_RUN    0x040u /* read the config files, then ./run */
+#define SVA_ANNOUNCE     0x080u /* write status and state */
+#define SVA_EXIT         0x100u /* supervise exits 0 */
+
+struct svfsm_actions {
+	unsigned flags;
+	int sig;
+	int finish_args[2]; /* EXIT, SIGNAL */
+};
+
+enum svfsm_deadline {
+	SVD_NONE,
+	SVD_START,      /* backoff or bad-run retry is over */
+	SVD_KILL,       /* timeout-kill after TERM */
+	SVD_FINISH,     /* finish-timeout */
+	SVD_STRAYS,     /* stray-grace (cgroup hook) */
+};
+
+struct svfsm {
+	enum svstate_state state;
+	char want;            /* 'u', 'd', 'o' */
+	int paused;
+	int exit_requested;   /* svc -x or SIGTERM */
+	int expect_exit;      /* the next exit follows svc -d/-t/-k */
+	int start_now;        /* svc -u/-o while finishing */
+	int strays;           /* clearing the cgroup before finish */
+	int spawning;         /* SVA_SPAWN_RUN asked, result not yet reported */
+	uint32_t pid;         /* main process, 0 if none */
+	uint32_t finish_pid;
+	uint32_t failures;    /* k: failures in a row */
+	uint64_t started_ns;  /* monotonic start of the main process */
+	uint64_t restart_delay_ns;
+	enum svfsm_deadline deadline_kind;
+	uint64_t deadline_ns; /* monotonic; 0 = none */
+	enum svstate_exit last_exit;
+	int last_code;
+	int finish_args[2];
+	struct tai64n stamp;  /* last pid change, for status */
+	struct tai64n since;  /* last state change */
+	int has_ready_since;
+	struct tai64n ready_since;
+	int has_next_start;
+	struct tai64n next_start;
+	/* Inputs set by supervise before a start. */
+	struct svconf conf;
+	int cgroup;           /* the service runs in a cgroup of its own */
+	int wait_ready;       /* readiness is configured */
+};
+
+#define SVFSM_RETRY_NS SVCONF_NS /* a bad run is retried every second */
+
+void svfsm_init(struct svfsm *m);
+/* Feeds one event; fills *act (cleared first). */
+void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act);
+/* The monotonic deadline (0 = none) the caller waits for, then SVE_TIMER. */
+uint64_t svfsm_deadline(const struct svfsm *m);
+/* The 18-byte record's fields. */
+struct svstatus;
+void svfsm_status(const struct svfsm *m, struct svstatus *out);
+/* The state file's fields that the machine knows; the caller sets
+ * normally_up, procs, cgroup and supervise_pid. */
+void svfsm_state(const struct svfsm *m, struct svstate *out);
+/* The signal a control byte sends to the main process, 0 if none. */
+int svfsm_ctl_signal(unsigned char c);
+
+#endif

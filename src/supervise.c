@@ -1,0 +1,522 @@
+/* supervise DIR: starts DIR/run, restarts it, obeys supervise/control,
+ * and keeps supervise/status (0.76's 18 bytes) and supervise/state.
+ * One epoll loop over a signalfd, the children's pidfds and the control
+ * fifo; every decision is made by the pure state machine in svfsm.c,
+ * this file only performs what it says. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <dt/die.h>
+#include <dt/exitcode.h>
+#include <dt/fdio.h>
+#include <dt/svconf.h>
+#include <dt/svfsm.h>
+#include <dt/svstate.h>
+#include <dt/svstatus.h>
+#include <lx/evloop.h>
+#include <lx/pidfd.h>
+#include <lx/sigfd.h>
+
+extern char **environ;
+
+enum tag { TAG_SIGNAL, TAG_CONTROL, TAG_RUN, TAG_FINISH };
+
+struct child {
+	pid_t pid;
+	int pidfd;
+};
+
+struct sv {
+	const char *dir;
+	struct svfsm m;
+	struct lx_evloop loop;
+	struct lx_sigfd sig;
+	int fd_lock, fd_control, fd_ok;
+	struct child run, finish;
+	int run_complaint;    /* last reason `run` could not start, to say it once */
+	int dirty;            /* status and state need rewriting */
+	uint32_t self_pid;
+};
+
+static void feed(struct sv *sv, const struct svfsm_event *ev);
+
+static void event_now(struct svfsm_event *ev, enum svfsm_event_type type)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	ev->mono_ns = lx_now_mono_ns();
+	ev->real_ns = lx_now_real_ns();
+}
+
+static void feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
+{
+	struct svfsm_event ev;
+
+	event_now(&ev, type);
+	ev.pid = pid;
+	feed(sv, &ev);
+}
+
+/* ---- files: status, state, the service's settings ---------------------- */
+
+/* 0.76's three steps and their three messages; warnings only, the loop
+ * goes on (DESIGN.md section 5). */
+static void replace(struct sv *sv, const char *name, const void *data, size_t len)
+{
+	char tmp[64], final[64];
+	int fd, r;
+
+	snprintf(tmp, sizeof tmp, "supervise/%s.new", name);
+	snprintf(final, sizeof final, "supervise/%s", name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		dt_warn_sys("unable to open %s/%s", sv->dir, tmp);
+		return;
+	}
+	r = fd_write_all(fd, data, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		dt_warn_errno(-r, "unable to write %s/%s", sv->dir, tmp);
+		return;
+	}
+	if (rename(tmp, final) < 0)
+		dt_warn_sys("unable to rename %s/%s to %s", sv->dir, tmp, name);
+}
+
+static void announce(struct sv *sv)
+{
+	/* Static, not on the stack: 1.7 KiB here sits under snprintf's own
+	 * deep frame, and every stack page ever touched stays resident in
+	 * each of 1,000 supervise processes; .bss shares the data page. */
+	static struct svstate ss;
+	static char text[SVSTATE_TEXT_MAX];
+	unsigned char rec[SVSTATUS_LEN];
+	struct svstatus st;
+	struct stat sb;
+	int n;
+
+	sv->dirty = 0;
+	svfsm_status(&sv->m, &st);
+	svstatus_encode(&st, rec);
+	replace(sv, "status", rec, sizeof rec);
+
+	memset(&ss, 0, sizeof ss);
+	svfsm_state(&sv->m, &ss);
+	ss.normally_up = stat("down", &sb) < 0;
+	ss.procs = -1; /* the cgroup work fills procs and cgroup */
+	strcpy(ss.cgroup, "none");
+	ss.supervise_pid = sv->self_pid;
+	n = svstate_format(&ss, text, sizeof text);
+	if (n > 0)
+		replace(sv, "state", text, (size_t)n);
+}
+
+/* Reads a small optional file; -ENOENT when it is absent. */
+static int read_small(const char *name, char *buf, size_t size)
+{
+	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = fd_read_full(fd, buf, size);
+	fd_close(fd);
+	return (int)n;
+}
+
+static void read_settings(struct sv *sv, struct svconf *c)
+{
+	char buf[128];
+	int f, n;
+
+	svconf_defaults(c);
+	for (f = 0; f < SVCONF_NFILES; f++) {
+		const char *name = svconf_name((enum svconf_file)f);
+
+		n = read_small(name, buf, sizeof buf);
+		if (n == -ENOENT)
+			continue;
+		if (n < 0)
+			dt_warn_errno(-n, "unable to read %s/%s, using the default", sv->dir, name);
+		else if (svconf_apply(c, (enum svconf_file)f, buf, (size_t)n) < 0)
+			dt_warn("%s/%s: bad value, %s", sv->dir, name,
+				f == SVCONF_TIMEOUT_KILL ? "ignored" : "using the default");
+	}
+}
+
+/* ---- children ----------------------------------------------------------- */
+
+static void child_failed(enum lx_spawn_stage stage, int err, void *arg)
+{
+	const char **what = arg;
+
+	/* compat: 0.76's child says this (as "fatal") when execve fails. */
+	dt_die_errno(DT_EX_TEMP, err, "unable to start %s/%s", what[0], what[1]);
+}
+
+static int spawn(struct sv *sv, struct child *c, enum tag tag, char *const *argv)
+{
+	const char *what[2] = { sv->dir, argv[0] + 2 };
+	struct lx_spawn sp = {
+		.path = argv[0], .argv = argv, .envp = environ, .sigfd = &sv->sig,
+		.cgroup_fd = -1, .keep_fd = -1, .child_failed = child_failed, .arg = what,
+	};
+	int fd, r;
+	pid_t pid = lx_pidfd_spawn(&sp, &fd);
+
+	if (pid < 0)
+		return pid;
+	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, tag);
+	if (r < 0)
+		dt_warn_errno(-r, "unable to watch %s/%s", sv->dir, argv[0] + 2);
+	c->pid = pid;
+	c->pidfd = fd;
+	return 0;
+}
+
+/* Why `run` cannot start, as an errno, 0 if it looks startable. A dangling
+ * symbolic link is told apart from a missing file: ELOOP's slot. */
+static int run_problem(const char *name, int *dangling)
+{
+	struct stat sb;
+
+	*dangling = 0;
+	if (stat(name, &sb) < 0) {
+		int e = errno;
+
+		*dangling = e == ENOENT && lstat(name, &sb) == 0;
+		return e;
+	}
+	if (S_ISDIR(sb.st_mode))
+		return EISDIR;
+	if (!S_ISREG(sb.st_mode) || access(name, X_OK) < 0)
+		return EACCES;
+	return 0;
+}
+
+static void start_run(struct sv *sv)
+{
+	static char *const argv[] = { "./run", NULL };
+	int dangling, e, r;
+
+	read_settings(sv, &sv->m.conf);
+	e = run_problem("run", &dangling);
+	if (e) {
+		if (e + 1000 * dangling != sv->run_complaint) {
+			if (dangling)
+				dt_warn("unable to start %s/run: dangling symbolic link, "
+					"retrying every second", sv->dir);
+			else
+				dt_warn_errno(e, "unable to start %s/run (retrying every second)",
+					      sv->dir);
+		}
+		sv->run_complaint = e + 1000 * dangling;
+		feed_simple(sv, SVE_RUN_BAD, 0);
+		return;
+	}
+	sv->run_complaint = 0;
+	r = spawn(sv, &sv->run, TAG_RUN, argv);
+	if (r < 0) {
+		dt_warn_errno(-r, "unable to fork for %s", sv->dir);
+		feed_simple(sv, SVE_SPAWN_FAILED, 0);
+		return;
+	}
+	feed_simple(sv, SVE_SPAWNED, (uint32_t)sv->run.pid);
+}
+
+static void start_finish(struct sv *sv, const int args[2])
+{
+	char a0[16], a1[16];
+	char *argv[] = { "./finish", a0, a1, NULL };
+	int dangling, e, r;
+
+	e = run_problem("finish", &dangling);
+	if (e == ENOENT && !dangling) {
+		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
+		return;
+	}
+	if (e) {
+		dt_warn_errno(dangling ? ENOENT : e, "unable to start %s/finish", sv->dir);
+		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
+		return;
+	}
+	snprintf(a0, sizeof a0, "%d", args[0]);
+	snprintf(a1, sizeof a1, "%d", args[1]);
+	r = spawn(sv, &sv->finish, TAG_FINISH, argv);
+	if (r < 0) {
+		dt_warn_errno(-r, "unable to fork for %s/finish", sv->dir);
+		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
+		return;
+	}
+	feed_simple(sv, SVE_FINISH_SPAWNED, (uint32_t)sv->finish.pid);
+}
+
+static void signal_child(struct child *c, int sig)
+{
+	/* -ESRCH: it has exited and its pidfd event is on its way. */
+	if (c->pidfd >= 0)
+		lx_pidfd_send_signal(c->pidfd, sig);
+}
+
+/* Returns 1 and fills ev if c was reaped. */
+static int reap(struct sv *sv, struct child *c, struct svfsm_event *ev)
+{
+	int st, r;
+
+	if (c->pidfd < 0)
+		return 0;
+	r = lx_pidfd_reap(c->pidfd, &st);
+	if (r <= 0)
+		return 0;
+	lx_evloop_del(&sv->loop, c->pidfd);
+	fd_close(c->pidfd);
+	c->pidfd = -1;
+	c->pid = 0;
+	ev->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	ev->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	return 1;
+}
+
+/* Children we did not start (supervise exec'd by a process that had
+ * some) are reaped and forgotten; our own are left to their pidfds. */
+static void reap_strangers(struct sv *sv)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+			return;
+		if (si.si_pid == sv->run.pid || si.si_pid == sv->finish.pid)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
+static void reap_children(struct sv *sv)
+{
+	struct svfsm_event ev;
+
+	event_now(&ev, SVE_RUN_EXITED);
+	if (reap(sv, &sv->run, &ev))
+		feed(sv, &ev);
+	event_now(&ev, SVE_FINISH_EXITED);
+	if (reap(sv, &sv->finish, &ev))
+		feed(sv, &ev);
+	reap_strangers(sv);
+}
+
+/* ---- the machine's actions ---------------------------------------------- */
+
+static void perform(struct sv *sv, const struct svfsm_actions *a)
+{
+	if (a->flags & SVA_SIGNAL)
+		signal_child(&sv->run, a->sig);
+	if (a->flags & SVA_CONT)
+		signal_child(&sv->run, SIGCONT);
+	if (a->flags & SVA_KILL_FINISH)
+		signal_child(&sv->finish, SIGKILL);
+	/* SVA_STRAYS_TERM, SVA_STRAYS_KILL: the cgroup work performs these;
+	 * until then sv->m.cgroup is 0 and the machine never asks. */
+	/* Announcements are coalesced to one per wakeup, written after the
+	 * spawns: a restart forks first and renames after (on ext4 a rename
+	 * over an existing file flushes the new one, milliseconds), and the
+	 * files show where the wakeup ended, as 0.76's do. */
+	if (a->flags & SVA_ANNOUNCE)
+		sv->dirty = 1;
+	if (a->flags & SVA_SPAWN_FINISH)
+		start_finish(sv, a->finish_args);
+	if (a->flags & SVA_SPAWN_RUN)
+		start_run(sv);
+	if (a->flags & SVA_EXIT) {
+		announce(sv);
+		_exit(0);
+	}
+}
+
+static void feed(struct sv *sv, const struct svfsm_event *ev)
+{
+	struct svfsm_actions a;
+
+	svfsm_step(&sv->m, ev, &a);
+	perform(sv, &a);
+}
+
+/* ---- setup, in 0.76's order and with its messages ------------------------ */
+
+static void open_signals(struct sv *sv)
+{
+	sigset_t set;
+	int r;
+
+	/* SIGPIPE is taken too: a warning to a vanished log reader must not
+	 * kill supervise; blocked here, the child gets it back unblocked. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	r = lx_sigfd_open(&sv->sig, &set);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to create signalfd for %s", sv->dir);
+	r = lx_evloop_open(&sv->loop);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to create epoll instance for %s", sv->dir);
+	r = lx_evloop_add(&sv->loop, sv->sig.fd, EPOLLIN, TAG_SIGNAL);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to watch signalfd for %s", sv->dir);
+}
+
+/* Kept out of line and off the common path: its PATH_MAX frame would
+ * otherwise push every later call a page deeper, and stack pages touched
+ * once stay resident (PSS that 1,000 supervise processes each pay). */
+static __attribute__((noinline)) void make_link_target(void)
+{
+	char target[4096];
+	ssize_t n = readlink("supervise", target, sizeof target - 1);
+
+	if (n < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to readlink ./supervise");
+	target[n] = 0;
+	mkdir(target, 0700);
+}
+
+/* Debian's 0.76 follows a `supervise` symlink to a missing directory
+ * (read-only service trees with state elsewhere) and creates the target. */
+static void make_supervise_dir(void)
+{
+	struct stat sb;
+
+	if (mkdir("supervise", 0700) == 0 || errno != EEXIST)
+		return;
+	if (stat("supervise", &sb) == 0 || lstat("supervise", &sb) < 0 || !S_ISLNK(sb.st_mode))
+		return;
+	make_link_target();
+}
+
+static void enter_dir(struct sv *sv)
+{
+	struct stat sb;
+
+	if (chdir(sv->dir) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", sv->dir);
+	if (stat("down", &sb) < 0 && errno != ENOENT)
+		dt_die_sys(DT_EX_TEMP, "unable to stat %s/down", sv->dir);
+	make_supervise_dir();
+	sv->fd_lock = open("supervise/lock",
+			   O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (sv->fd_lock < 0 || flock(sv->fd_lock, LOCK_EX | LOCK_NB) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to acquire %s/supervise/lock", sv->dir);
+}
+
+static int open_fifo(const char *name, int flags)
+{
+	if (mkfifo(name, 0600) < 0 && errno != EEXIST)
+		return -1;
+	return open(name, flags | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void open_control(struct sv *sv)
+{
+	/* O_RDWR: we are a writer too, so the fifo never reports end of file
+	 * or EPOLLHUP when the last svc goes away. */
+	sv->fd_control = open_fifo("supervise/control", O_RDWR);
+	if (sv->fd_control < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
+	if (lx_evloop_add(&sv->loop, sv->fd_control, EPOLLIN, TAG_CONTROL) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
+}
+
+static void open_ok(struct sv *sv)
+{
+	/* Held open and never read: svok's non-blocking open for writing
+	 * succeeds exactly while a reader exists. */
+	sv->fd_ok = open_fifo("supervise/ok", O_RDONLY);
+	if (sv->fd_ok < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/ok", sv->dir);
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+static void on_control(struct sv *sv)
+{
+	unsigned char buf[64];
+	struct svfsm_event ev;
+	ssize_t n, i;
+
+	while ((n = fd_read(sv->fd_control, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			event_now(&ev, SVE_CONTROL);
+			ev.ctl = buf[i];
+			feed(sv, &ev);
+		}
+	}
+}
+
+static void on_signals(struct sv *sv)
+{
+	int sig;
+
+	while ((sig = lx_sigfd_read(&sv->sig)) > 0) {
+		if (sig == SIGTERM)
+			feed_simple(sv, SVE_TERM, 0);
+		else if (sig == SIGCHLD)
+			reap_children(sv);
+	}
+}
+
+static void loop(struct sv *sv)
+{
+	struct lx_event ev[8];
+	int i, n;
+
+	for (;;) {
+		uint64_t deadline = svfsm_deadline(&sv->m);
+
+		if (deadline && lx_now_mono_ns() >= deadline)
+			feed_simple(sv, SVE_TIMER, 0);
+		if (sv->dirty)
+			announce(sv);
+		n = lx_evloop_wait(&sv->loop, ev, 8,
+				   lx_evloop_timeout_ms(svfsm_deadline(&sv->m), lx_now_mono_ns()));
+		for (i = 0; i < n; i++) {
+			switch (ev[i].tag) {
+			case TAG_SIGNAL: on_signals(sv); break;
+			case TAG_CONTROL: on_control(sv); break;
+			case TAG_RUN:
+			case TAG_FINISH: reap_children(sv); break;
+			}
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sv sv = { .run = { 0, -1 }, .finish = { 0, -1 } };
+	struct svfsm_event ev;
+	struct stat sb;
+
+	dt_progname = "supervise";
+	if (argc != 2)
+		dt_die_usage(DT_EX_USAGE, "dir");
+	sv.dir = argv[1];
+	sv.self_pid = (uint32_t)getpid();
+	svfsm_init(&sv.m);
+	open_signals(&sv);
+	enter_dir(&sv);
+	open_control(&sv);
+	event_now(&ev, SVE_INIT);
+	ev.normally_up = stat("down", &sb) < 0;
+	feed(&sv, &ev);
+	announce(&sv);
+	open_ok(&sv);
+	loop(&sv);
+}

@@ -1,0 +1,772 @@
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include <dt/svfsm.h>
+#include <dt/svstatus.h>
+
+#define NS SVCONF_NS
+#define T0 (1000 * NS)            /* monotonic "now" of every setup */
+#define REAL0 (1700000000ULL * NS) /* realtime at T0 */
+
+/* The injected clock: every event carries the time the test chooses. */
+static struct svfsm_event at(enum svfsm_event_type type, uint64_t mono)
+{
+	struct svfsm_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.mono_ns = mono;
+	ev.real_ns = REAL0 + (mono - T0);
+	return ev;
+}
+
+static unsigned step(struct svfsm *m, struct svfsm_event ev, struct svfsm_actions *a)
+{
+	svfsm_step(m, &ev, a);
+	return a->flags;
+}
+
+static unsigned ctl(struct svfsm *m, unsigned char c, uint64_t mono, struct svfsm_actions *a)
+{
+	struct svfsm_event ev = at(SVE_CONTROL, mono);
+
+	ev.ctl = c;
+	return step(m, ev, a);
+}
+
+static unsigned spawned(struct svfsm *m, uint32_t pid, uint64_t mono)
+{
+	struct svfsm_actions a;
+	struct svfsm_event ev = at(SVE_SPAWNED, mono);
+
+	ev.pid = pid;
+	return step(m, ev, &a);
+}
+
+static unsigned exited(struct svfsm *m, int code, int sig, uint64_t mono, struct svfsm_actions *a)
+{
+	struct svfsm_event ev = at(SVE_RUN_EXITED, mono);
+
+	ev.code = code;
+	ev.sig = sig;
+	return step(m, ev, a);
+}
+
+/* ---- the states every table row starts from ------------------------------- */
+
+enum setup { S_DOWN, S_PENDING, S_STARTING, S_UP, S_READY, S_STOPPING, S_FINISHING,
+	     S_BACKOFF, S_STRAYS, S_NSETUPS };
+
+static const char *const setup_name[] = { "down", "pending", "starting", "up", "ready",
+					  "stopping", "finishing", "backoff", "strays" };
+
+/* Everything happens at T0 - 1 s or earlier, so rows fire events at T0. */
+static void setup(struct svfsm *m, enum setup s)
+{
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+	uint64_t t = T0 - NS;
+
+	svfsm_init(m);
+	ev = at(SVE_INIT, t);
+	ev.normally_up = s != S_DOWN;
+	if (s == S_PENDING)
+		ev = at(SVE_INIT, T0);
+	ev.normally_up = s != S_DOWN;
+	step(m, ev, &a);
+	if (s == S_DOWN || s == S_PENDING)
+		return;
+	m->wait_ready = s == S_STARTING || s == S_READY;
+	m->cgroup = s == S_STRAYS;
+	step(m, at(SVE_TIMER, t), &a);
+	cr_assert(a.flags & SVA_SPAWN_RUN);
+	spawned(m, 100, t - NS / 2);
+	if (s == S_READY)
+		step(m, at(SVE_READY, t), &a);
+	if (s == S_STOPPING)
+		ctl(m, 'd', t, &a);
+	if (s >= S_FINISHING) {
+		exited(m, 1, 0, t, &a); /* lasted 0.5 s: failure 1 */
+		if (s == S_FINISHING) {
+			ev = at(SVE_FINISH_SPAWNED, t);
+			ev.pid = 200;
+			step(m, ev, &a);
+		}
+		if (s == S_BACKOFF)
+			step(m, at(SVE_FINISH_SKIPPED, T0 - NS / 2), &a);
+	}
+}
+
+static const enum svstate_state setup_state[] = {
+	SVS_DOWN, SVS_DOWN, SVS_STARTING, SVS_UP, SVS_READY, SVS_STOPPING, SVS_FINISHING,
+	SVS_BACKOFF, SVS_STOPPING,
+};
+
+Test(svfsm, setups_reach_their_states)
+{
+	struct svfsm m;
+	int s;
+
+	for (s = 0; s < S_NSETUPS; s++) {
+		setup(&m, (enum setup)s);
+		cr_assert_eq(m.state, setup_state[s], "%s", setup_name[s]);
+	}
+	setup(&m, S_BACKOFF);
+	cr_assert_eq(m.failures, 1);
+	cr_assert_eq(m.deadline_kind, SVD_START);
+	cr_assert_eq(svfsm_deadline(&m), T0 + NS / 2);
+}
+
+/* ---- the table: every setup against every kind of event ------------------- */
+
+enum evk { E_U, E_O, E_D, E_X, E_P, E_C, E_T, E_K, E_A, E_JUNK, E_SPAWNED, E_RUN_BAD,
+	   E_SPAWN_FAILED, E_RUN_EXITED, E_FIN_SPAWNED, E_FIN_SKIPPED, E_FIN_EXITED,
+	   E_TIMER_DUE, E_TIMER_EARLY, E_TERM, E_READY, E_STRAYS_GONE, E_NKINDS };
+
+static struct svfsm_event make(enum evk k, const struct svfsm *m)
+{
+	static const unsigned char letters[] = "uodxpctka\xff";
+	struct svfsm_event ev = at(SVE_CONTROL, T0);
+
+	if (k <= E_JUNK) {
+		ev.ctl = letters[k];
+		return ev;
+	}
+	switch (k) {
+	case E_SPAWNED: ev = at(SVE_SPAWNED, T0); ev.pid = 300; break;
+	case E_RUN_BAD: ev = at(SVE_RUN_BAD, T0); break;
+	case E_SPAWN_FAILED: ev = at(SVE_SPAWN_FAILED, T0); break;
+	case E_RUN_EXITED: ev = at(SVE_RUN_EXITED, T0); ev.code = 0; break;
+	case E_FIN_SPAWNED: ev = at(SVE_FINISH_SPAWNED, T0); ev.pid = 400; break;
+	case E_FIN_SKIPPED: ev = at(SVE_FINISH_SKIPPED, T0); break;
+	case E_FIN_EXITED: ev = at(SVE_FINISH_EXITED, T0); break;
+	case E_TIMER_DUE:
+		ev = at(SVE_TIMER, m->deadline_ns ? m->deadline_ns : T0);
+		break;
+	case E_TIMER_EARLY:
+		ev = at(SVE_TIMER, m->deadline_ns ? m->deadline_ns - 1 : T0);
+		break;
+	case E_TERM: ev = at(SVE_TERM, T0); break;
+	case E_READY: ev = at(SVE_READY, T0); break;
+	case E_STRAYS_GONE: ev = at(SVE_STRAYS_GONE, T0); break;
+	default: break;
+	}
+	return ev;
+}
+
+struct row {
+	enum setup s;
+	enum evk e;
+	unsigned flags;
+	int sig;
+	enum svstate_state state;
+	enum svfsm_deadline dl;
+};
+
+#define A SVA_ANNOUNCE
+#define SIG SVA_SIGNAL
+#define RUN SVA_SPAWN_RUN
+#define FIN SVA_SPAWN_FINISH
+
+/* Rows not listed for a setup expect: no action, state and deadline
+ * unchanged (the event is meaningless there and must be ignored). */
+static const struct row rows[] = {
+	/* down (want down, nothing running) */
+	{ S_DOWN, E_U, RUN | A, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_O, RUN | A, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_D, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_X, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_P, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_C, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	/* pending: no down file, first start due */
+	{ S_PENDING, E_U, RUN | A, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_O, RUN | A, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_D, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_X, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_P, A, 0, SVS_DOWN, SVD_START },
+	{ S_PENDING, E_C, A, 0, SVS_DOWN, SVD_START },
+	{ S_PENDING, E_TIMER_DUE, RUN, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	/* starting (readiness configured) */
+	{ S_STARTING, E_U, A, 0, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_O, A, 0, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_D, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_STARTING, E_X, A, 0, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_P, SIG | A, SIGSTOP, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_C, SIG | A, SIGCONT, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_T, SIG, SIGTERM, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_K, SIG, SIGKILL, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_A, SIG, SIGALRM, SVS_STARTING, SVD_NONE },
+	{ S_STARTING, E_RUN_EXITED, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+	{ S_STARTING, E_TERM, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_STARTING, E_READY, A, 0, SVS_READY, SVD_NONE },
+	/* up */
+	{ S_UP, E_U, A, 0, SVS_UP, SVD_NONE },
+	{ S_UP, E_O, A, 0, SVS_UP, SVD_NONE },
+	{ S_UP, E_D, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_UP, E_X, A, 0, SVS_UP, SVD_NONE },
+	{ S_UP, E_P, SIG | A, SIGSTOP, SVS_UP, SVD_NONE },
+	{ S_UP, E_C, SIG | A, SIGCONT, SVS_UP, SVD_NONE },
+	{ S_UP, E_T, SIG, SIGTERM, SVS_UP, SVD_NONE },
+	{ S_UP, E_K, SIG, SIGKILL, SVS_UP, SVD_NONE },
+	{ S_UP, E_A, SIG, SIGALRM, SVS_UP, SVD_NONE },
+	{ S_UP, E_RUN_EXITED, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+	{ S_UP, E_TERM, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_UP, E_READY, A, 0, SVS_READY, SVD_NONE },
+	/* ready */
+	{ S_READY, E_U, A, 0, SVS_READY, SVD_NONE },
+	{ S_READY, E_O, A, 0, SVS_READY, SVD_NONE },
+	{ S_READY, E_D, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_READY, E_X, A, 0, SVS_READY, SVD_NONE },
+	{ S_READY, E_P, SIG | A, SIGSTOP, SVS_READY, SVD_NONE },
+	{ S_READY, E_C, SIG | A, SIGCONT, SVS_READY, SVD_NONE },
+	{ S_READY, E_T, SIG, SIGTERM, SVS_READY, SVD_NONE },
+	{ S_READY, E_K, SIG, SIGKILL, SVS_READY, SVD_NONE },
+	{ S_READY, E_A, SIG, SIGALRM, SVS_READY, SVD_NONE },
+	{ S_READY, E_RUN_EXITED, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+	{ S_READY, E_TERM, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	/* stopping: TERM sent after svc -d, main process still there */
+	{ S_STOPPING, E_U, A, 0, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_O, A, 0, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_D, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_X, A, 0, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_P, SIG | A, SIGSTOP, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_C, SIG | A, SIGCONT, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_T, SIG, SIGTERM, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_K, SIG, SIGKILL, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_A, SIG, SIGALRM, SVS_STOPPING, SVD_NONE },
+	{ S_STOPPING, E_RUN_EXITED, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+	{ S_STOPPING, E_TERM, SIG | SVA_CONT | A, SIGTERM, SVS_STOPPING, SVD_NONE },
+	/* finishing: finish (pid 200) runs with its 5 s bound */
+	{ S_FINISHING, E_U, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_O, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_D, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_X, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_P, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_C, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FINISHING, E_FIN_EXITED, A, 0, SVS_BACKOFF, SVD_START },
+	{ S_FINISHING, E_TIMER_DUE, SVA_KILL_FINISH, 0, SVS_FINISHING, SVD_NONE },
+	{ S_FINISHING, E_TERM, A, 0, SVS_FINISHING, SVD_FINISH },
+	/* backoff after a failure */
+	{ S_BACKOFF, E_U, RUN | A, 0, SVS_BACKOFF, SVD_NONE },
+	{ S_BACKOFF, E_O, RUN | A, 0, SVS_BACKOFF, SVD_NONE },
+	{ S_BACKOFF, E_D, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_BACKOFF, E_X, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_BACKOFF, E_P, A, 0, SVS_BACKOFF, SVD_START },
+	{ S_BACKOFF, E_C, A, 0, SVS_BACKOFF, SVD_START },
+	{ S_BACKOFF, E_TIMER_DUE, RUN, 0, SVS_BACKOFF, SVD_NONE },
+	{ S_BACKOFF, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	/* strays: main process gone, cgroup being cleared (hook) */
+	{ S_STRAYS, E_U, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_O, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_D, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_X, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_P, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_C, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_STOPPING, SVD_NONE },
+	{ S_STRAYS, E_TERM, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_STRAYS, E_STRAYS_GONE, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+};
+
+static const struct row *find(enum setup s, enum evk e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].s == s && rows[i].e == e)
+			return &rows[i];
+	return NULL;
+}
+
+Test(svfsm, every_state_times_every_event)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	int s, e;
+
+	for (s = 0; s < S_NSETUPS; s++) {
+		for (e = 0; e < E_NKINDS; e++) {
+			const struct row *r = find((enum setup)s, (enum evk)e);
+			struct svfsm_event ev;
+			enum svstate_state st0;
+			enum svfsm_deadline dl0;
+			uint32_t pid0;
+
+			setup(&m, (enum setup)s);
+			st0 = m.state;
+			dl0 = m.deadline_kind;
+			pid0 = m.pid;
+			ev = make((enum evk)e, &m);
+			svfsm_step(&m, &ev, &a);
+			if (!r) {
+				cr_assert_eq(a.flags, 0, "%s x %d: flags %#x", setup_name[s], e,
+					     a.flags);
+				cr_assert_eq(m.state, st0, "%s x %d: state", setup_name[s], e);
+				cr_assert_eq(m.deadline_kind, dl0, "%s x %d: deadline",
+					     setup_name[s], e);
+				cr_assert_eq(m.pid, pid0, "%s x %d: pid", setup_name[s], e);
+				continue;
+			}
+			cr_assert_eq(a.flags, r->flags, "%s x %d: flags %#x, wanted %#x",
+				     setup_name[s], e, a.flags, r->flags);
+			if (r->flags & SVA_SIGNAL)
+				cr_assert_eq(a.sig, r->sig, "%s x %d: signal %d", setup_name[s], e,
+					     a.sig);
+			cr_assert_eq(m.state, r->state, "%s x %d: state %s", setup_name[s], e,
+				     svstate_name(m.state));
+			cr_assert_eq(m.deadline_kind, r->dl, "%s x %d: deadline %d",
+				     setup_name[s], e, m.deadline_kind);
+			/* Invariants: signals only with a main process, exit only without. */
+			if (a.flags & SVA_SIGNAL)
+				cr_assert_neq(pid0, 0);
+			if (a.flags & SVA_EXIT)
+				cr_assert_eq(m.pid, 0);
+		}
+	}
+}
+
+Test(svfsm, new_letters_send_their_signals)
+{
+	static const struct {
+		unsigned char c;
+		int sig;
+	} t[] = { { 'a', SIGALRM }, { 'h', SIGHUP }, { 'i', SIGINT }, { 't', SIGTERM },
+		  { 'k', SIGKILL }, { '1', SIGUSR1 }, { '2', SIGUSR2 }, { 'q', SIGQUIT },
+		  { 'w', SIGWINCH } };
+	struct svfsm m;
+	struct svfsm_actions a;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cr_assert_eq(svfsm_ctl_signal(t[i].c), t[i].sig);
+		setup(&m, S_UP);
+		cr_assert_eq(ctl(&m, t[i].c, T0, &a), SVA_SIGNAL);
+		cr_assert_eq(a.sig, t[i].sig);
+		setup(&m, S_DOWN);
+		cr_assert_eq(ctl(&m, t[i].c, T0, &a), 0);
+	}
+}
+
+Test(svfsm, every_other_byte_is_ignored)
+{
+	struct svfsm m, before;
+	struct svfsm_actions a;
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		if (strchr("uodxpcahitk12qw", c) && c)
+			continue;
+		setup(&m, S_UP);
+		before = m;
+		cr_assert_eq(ctl(&m, (unsigned char)c, T0, &a), 0, "byte %d", c);
+		cr_assert_eq(memcmp(&m, &before, sizeof m), 0, "byte %d changed the state", c);
+	}
+}
+
+/* ---- scenarios ------------------------------------------------------------- */
+
+/* From up at `t`: the run exits at t + lasted, no finish; returns the
+ * restart deadline (0 if it restarted at once) and leaves it up again. */
+static uint64_t crash_after(struct svfsm *m, uint64_t *t, uint64_t lasted)
+{
+	struct svfsm_actions a;
+	uint64_t dl;
+
+	*t += lasted;
+	exited(m, 1, 0, *t, &a);
+	cr_assert(a.flags & SVA_SPAWN_FINISH);
+	step(m, at(SVE_FINISH_SKIPPED, *t), &a);
+	if (a.flags & SVA_SPAWN_RUN) {
+		spawned(m, 500, *t);
+		return 0;
+	}
+	cr_assert_eq(m->state, SVS_BACKOFF);
+	dl = svfsm_deadline(m);
+	step(m, at(SVE_TIMER, dl), &a);
+	cr_assert_eq(a.flags, SVA_SPAWN_RUN);
+	*t = dl;
+	spawned(m, 500, *t);
+	return dl;
+}
+
+Test(svfsm, backoff_doubles_to_max_and_healthy_run_resets)
+{
+	struct svfsm m;
+	uint64_t t = T0;
+	static const uint64_t want[] = { 1, 2, 4, 8, 16, 32, 60, 60 };
+	size_t i;
+
+	setup(&m, S_UP);
+	spawned(&m, 100, t); /* ignored: not spawning */
+	m.started_ns = t;
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		uint64_t exit_at = t + NS / 10;
+		uint64_t dl = crash_after(&m, &t, NS / 10);
+
+		cr_assert_eq(dl - exit_at, want[i] * NS, "failure %zu", i + 1);
+		cr_assert_eq(m.failures, i + 1);
+	}
+	/* Up 10 s (HEALTHY): at once, and k back to 0. */
+	cr_assert_eq(crash_after(&m, &t, 10 * NS), 0);
+	cr_assert_eq(m.failures, 0);
+	cr_assert_eq(crash_after(&m, &t, NS) - t, 0);
+	cr_assert_eq(m.failures, 1);
+}
+
+Test(svfsm, small_min_from_the_backoff_file)
+{
+	struct svfsm m;
+	uint64_t t = T0, exit_at;
+
+	setup(&m, S_UP);
+	m.conf.backoff_min_ns = NS / 10;
+	m.conf.backoff_max_ns = NS / 4;
+	m.conf.healthy_ns = NS / 2;
+	m.started_ns = t;
+	exit_at = t + 1;
+	cr_assert_eq(crash_after(&m, &t, 1) - exit_at, NS / 10);
+	exit_at = t + 1;
+	cr_assert_eq(crash_after(&m, &t, 1) - exit_at, NS / 5);
+	exit_at = t + 1;
+	cr_assert_eq(crash_after(&m, &t, 1) - exit_at, NS / 4);
+	cr_assert_eq(crash_after(&m, &t, NS / 2), 0);
+}
+
+Test(svfsm, exits_after_d_t_k_are_not_failures)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	const char *c;
+
+	for (c = "tk"; *c; c++) {
+		setup(&m, S_UP);
+		ctl(&m, (unsigned char)*c, T0, &a);
+		exited(&m, 0, *c == 't' ? SIGTERM : SIGKILL, T0, &a);
+		step(&m, at(SVE_FINISH_SKIPPED, T0), &a);
+		cr_assert_eq(a.flags, SVA_SPAWN_RUN, "-%c restarts at once", *c);
+		cr_assert_eq(m.failures, 0);
+	}
+	setup(&m, S_UP);
+	ctl(&m, 'd', T0, &a);
+	exited(&m, 0, SIGTERM, T0, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, T0), &a);
+	cr_assert_eq(a.flags, SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_DOWN);
+	cr_assert_eq(m.failures, 0);
+	/* An 'h' is not a stop request: the quick exit counts. */
+	setup(&m, S_UP);
+	ctl(&m, 'h', T0, &a);
+	exited(&m, 0, SIGHUP, T0, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, T0), &a);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.failures, 1);
+}
+
+Test(svfsm, up_during_delay_starts_at_once_and_keeps_k)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_BACKOFF);
+	cr_assert_eq(ctl(&m, 'u', T0, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	spawned(&m, 600, T0);
+	cr_assert_eq(m.state, SVS_UP);
+	cr_assert_eq(m.pid, 600);
+	cr_assert_eq(m.failures, 1);
+	cr_assert_eq(m.has_next_start, 0);
+}
+
+Test(svfsm, up_while_finishing_skips_the_delay)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_FINISHING);
+	ctl(&m, 'u', T0, &a);
+	step(&m, at(SVE_FINISH_EXITED, T0), &a);
+	cr_assert_eq(a.flags, SVA_SPAWN_RUN);
+	setup(&m, S_FINISHING);
+	ctl(&m, 'u', T0, &a);
+	ctl(&m, 'd', T0, &a); /* d cancels the pending u */
+	step(&m, at(SVE_FINISH_EXITED, T0), &a);
+	cr_assert_eq(m.state, SVS_DOWN);
+	cr_assert_eq(a.flags, SVA_ANNOUNCE);
+}
+
+Test(svfsm, bad_run_retried_every_second_not_counted)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	int i;
+
+	setup(&m, S_PENDING);
+	for (i = 0; i < 5; i++) {
+		uint64_t now = T0 + (uint64_t)i * NS;
+
+		step(&m, at(SVE_TIMER, now), &a);
+		cr_assert_eq(a.flags, SVA_SPAWN_RUN);
+		step(&m, at(SVE_RUN_BAD, now), &a);
+		cr_assert_eq(m.state, SVS_BACKOFF);
+		cr_assert_eq(svfsm_deadline(&m), now + NS);
+		cr_assert_eq(m.failures, 0);
+		cr_assert(m.has_next_start);
+		cr_assert_eq(tai64n_unix_sec(&m.next_start), 1700000000 + i + 1);
+	}
+}
+
+Test(svfsm, spawn_failure_is_a_failure)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_PENDING);
+	step(&m, at(SVE_TIMER, T0), &a);
+	step(&m, at(SVE_SPAWN_FAILED, T0), &a);
+	cr_assert_eq(m.failures, 1);
+	cr_assert_eq(svfsm_deadline(&m), T0 + NS);
+	step(&m, at(SVE_TIMER, T0 + NS), &a);
+	step(&m, at(SVE_SPAWN_FAILED, T0 + NS), &a);
+	cr_assert_eq(svfsm_deadline(&m), T0 + 3 * NS);
+}
+
+Test(svfsm, finish_arguments)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	exited(&m, 3, 0, T0, &a);
+	cr_assert_eq(a.finish_args[0], 3);
+	cr_assert_eq(a.finish_args[1], 0);
+	cr_assert_eq(m.last_exit, SVS_EXIT_CODE);
+	cr_assert_eq(m.last_code, 3);
+	setup(&m, S_UP);
+	exited(&m, -1, SIGKILL, T0, &a);
+	cr_assert_eq(a.finish_args[0], -1);
+	cr_assert_eq(a.finish_args[1], SIGKILL);
+	cr_assert_eq(m.last_exit, SVS_EXIT_SIGNAL);
+	cr_assert_eq(m.last_code, SIGKILL);
+}
+
+Test(svfsm, finish_timeout_kills_finish)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	m.conf.finish_timeout_ns = 2 * NS;
+	exited(&m, 0, 0, T0, &a);
+	ev = at(SVE_FINISH_SPAWNED, T0);
+	ev.pid = 700;
+	step(&m, ev, &a);
+	cr_assert_eq(svfsm_deadline(&m), T0 + 2 * NS);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 2 * NS - 1), &a), 0);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 2 * NS), &a), SVA_KILL_FINISH);
+	step(&m, at(SVE_FINISH_EXITED, T0 + 2 * NS), &a);
+	cr_assert(a.flags & (SVA_SPAWN_RUN | SVA_ANNOUNCE));
+	cr_assert_eq(m.finish_pid, 0);
+}
+
+Test(svfsm, timeout_kill_after_d_and_t)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	m.conf.has_timeout_kill = 1;
+	m.conf.timeout_kill_ns = 3 * NS;
+	ctl(&m, 'd', T0, &a);
+	cr_assert_eq(svfsm_deadline(&m), T0 + 3 * NS);
+	ctl(&m, 'd', T0 + NS, &a); /* a second d does not postpone the KILL */
+	cr_assert_eq(svfsm_deadline(&m), T0 + 3 * NS);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 3 * NS), &a), SVA_SIGNAL);
+	cr_assert_eq(a.sig, SIGKILL);
+	setup(&m, S_UP);
+	m.conf.has_timeout_kill = 1;
+	m.conf.timeout_kill_ns = NS;
+	ctl(&m, 't', T0, &a);
+	cr_assert_eq(m.deadline_kind, SVD_KILL);
+	/* It exits in time: no KILL, and the deadline is gone. */
+	exited(&m, 0, SIGTERM, T0 + NS / 2, &a);
+	cr_assert_eq(m.deadline_kind, SVD_NONE);
+	/* Without the file, 0.76's behaviour: never escalate. */
+	setup(&m, S_UP);
+	ctl(&m, 'd', T0, &a);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+}
+
+Test(svfsm, sigterm_takes_down_then_exits)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	step(&m, at(SVE_TERM, T0), &a);
+	cr_assert_eq(a.flags, SVA_SIGNAL | SVA_CONT | SVA_ANNOUNCE);
+	cr_assert_eq(m.want, 'd');
+	exited(&m, -1, SIGTERM, T0, &a);
+	cr_assert_eq(a.flags, SVA_SPAWN_FINISH | SVA_ANNOUNCE);
+	ev = at(SVE_FINISH_SPAWNED, T0);
+	ev.pid = 800;
+	step(&m, ev, &a);
+	cr_assert_eq(step(&m, at(SVE_FINISH_EXITED, T0), &a), SVA_ANNOUNCE | SVA_EXIT);
+	cr_assert_eq(m.state, SVS_DOWN);
+}
+
+Test(svfsm, x_exits_when_the_service_ends_and_never_restarts)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	cr_assert_eq(ctl(&m, 'x', T0, &a), SVA_ANNOUNCE);
+	exited(&m, 0, 0, T0 + 20 * NS, &a);
+	cr_assert_eq(step(&m, at(SVE_FINISH_SKIPPED, T0 + 20 * NS), &a),
+		     SVA_ANNOUNCE | SVA_EXIT);
+}
+
+Test(svfsm, once_runs_one_time)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+
+	setup(&m, S_DOWN);
+	cr_assert_eq(ctl(&m, 'o', T0, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	spawned(&m, 900, T0);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 0); /* compat: 0.76 writes 0 for once */
+	cr_assert_eq(st.pid, 900);
+	exited(&m, 0, 0, T0 + NS / 10, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, T0 + NS / 10), &a);
+	cr_assert_eq(m.state, SVS_DOWN);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+}
+
+Test(svfsm, pause_and_status_record)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+	struct svstate ss;
+
+	setup(&m, S_UP);
+	ctl(&m, 'p', T0, &a);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.paused, 1);
+	cr_assert_eq(st.want, 'u');
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.paused, 1);
+	cr_assert_eq(ss.state, SVS_UP);
+	ctl(&m, 'd', T0, &a); /* d unpauses, as in 0.76 */
+	cr_assert_eq(m.paused, 0);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 'd');
+	/* The stamp is the last pid change, not the last announce. */
+	exited(&m, 0, SIGTERM, T0 + 5 * NS, &a);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.pid, 0);
+	cr_assert_eq(tai64n_unix_sec(&st.stamp), 1700000005);
+	ctl(&m, 'p', T0 + 7 * NS, &a);
+	svfsm_status(&m, &st);
+	cr_assert_eq(tai64n_unix_sec(&st.stamp), 1700000005);
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.paused, 0); /* nothing to pause */
+	cr_assert_eq(ss.last_exit, SVS_EXIT_SIGNAL);
+}
+
+/* The realtime clock only labels; decisions follow the monotonic one. */
+Test(svfsm, realtime_jumps_do_not_change_decisions)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	ev = at(SVE_RUN_EXITED, T0 + NS / 10);
+	ev.real_ns = REAL0 - 3600 * NS; /* wall clock stepped back an hour */
+	step(&m, ev, &a);
+	ev = at(SVE_FINISH_SKIPPED, T0 + NS / 10);
+	ev.real_ns = REAL0 - 3600 * NS;
+	step(&m, ev, &a);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(svfsm_deadline(&m), T0 + NS / 10 + NS);
+	cr_assert_eq(tai64n_unix_sec(&m.next_start), 1700000000 - 3600 + 1);
+	cr_assert_eq(tai64n_unix_sec(&m.stamp), 1700000000 - 3600);
+}
+
+/* A monotonic clock that goes backwards (a broken injected clock) is
+ * treated as zero elapsed time, never as a huge uptime. */
+Test(svfsm, monotonic_going_back_counts_as_quick_exit)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	m.started_ns = T0;
+	exited(&m, 0, 0, T0 - 100 * NS, &a);
+	cr_assert_eq(m.failures, 1);
+}
+
+/* A monotonic jump forward (suspend, a late wakeup) fires every deadline
+ * that has passed, and a deadline near the end of time saturates. */
+Test(svfsm, monotonic_jump_forward_and_saturation)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_BACKOFF);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 86400 * NS), &a), SVA_SPAWN_RUN);
+	setup(&m, S_UP);
+	m.conf.finish_timeout_ns = UINT64_MAX;
+	exited(&m, 0, 0, T0, &a);
+	ev = at(SVE_FINISH_SPAWNED, T0);
+	ev.pid = 1000;
+	step(&m, ev, &a);
+	cr_assert_eq(svfsm_deadline(&m), UINT64_MAX);
+	cr_assert_eq(step(&m, at(SVE_TIMER, UINT64_MAX - 1), &a), 0);
+}
+
+Test(svfsm, init_with_down_file)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+	struct svstatus st;
+
+	svfsm_init(&m);
+	ev = at(SVE_INIT, T0);
+	ev.normally_up = 0;
+	cr_assert_eq(step(&m, ev, &a), SVA_ANNOUNCE);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 'd');
+	cr_assert_eq(st.pid, 0);
+	cr_assert_eq(tai64n_unix_sec(&st.stamp), 1700000000);
+}
+
+Test(svfsm, readiness_hook)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstate ss;
+
+	setup(&m, S_STARTING);
+	step(&m, at(SVE_READY, T0 + NS), &a);
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.state, SVS_READY);
+	cr_assert(ss.has_ready_since);
+	cr_assert_eq(tai64n_unix_sec(&ss.ready_since), 1700000001);
+	exited(&m, 0, 0, T0 + 20 * NS, &a);
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.has_ready_since, 0);
+}
