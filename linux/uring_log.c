@@ -8,7 +8,7 @@
 
 #include <lx/uring_log.h>
 
-enum { OP_WRITE, OP_FSYNC, OP_OPENAT };
+enum { OP_WRITE, OP_FSYNC, OP_OPENAT, OP_SFR };
 
 struct lx_ulog_pop {
 	int op, fd, oflags;
@@ -150,6 +150,27 @@ int lx_ulog_queue_fsync(struct lx_ulog *u, int fd, unsigned flags, uint64_t tag)
 	return 0;
 }
 
+int lx_ulog_queue_writeback(struct lx_ulog *u, int fd, uint64_t off, uint64_t len, uint64_t tag)
+{
+	if (u->ring_ok) {
+		struct io_uring_sqe *sqe = get_sqe(u, 0, tag);
+
+		if (!sqe)
+			return -EBUSY;
+		io_uring_prep_sync_file_range(sqe, fd, (unsigned)len, off, SYNC_FILE_RANGE_WRITE);
+		io_uring_sqe_set_data64(sqe, tag);
+	} else {
+		struct lx_ulog_pop *p = get_pop(u, OP_SFR, 0, tag);
+
+		if (!p)
+			return -EBUSY;
+		p->fd = fd;
+		p->off = off;
+		p->len = len;
+	}
+	return 0;
+}
+
 int lx_ulog_queue_openat(struct lx_ulog *u, int dirfd, const char *path, int oflags,
 			 mode_t mode, unsigned flags, uint64_t tag)
 {
@@ -191,6 +212,9 @@ static int run_pop(const struct lx_ulog_pop *p)
 		break;
 	case OP_FSYNC:
 		r = fsync(p->fd);
+		break;
+	case OP_SFR:
+		r = sync_file_range(p->fd, (off_t)p->off, (off_t)p->len, SYNC_FILE_RANGE_WRITE);
 		break;
 	default:
 		r = openat(p->fd, p->buf, p->oflags | O_CLOEXEC, p->mode);

@@ -18,8 +18,9 @@
 extern char **environ;
 
 /* Completion tags: directory index and what the op was. */
-enum { T_WRITE, T_FSYNC, T_DSYNC, T_OPEN };
-#define TAG(i, k) ((uint64_t)(i) << 2 | (k))
+enum { T_WRITE, T_FSYNC, T_DSYNC, T_OPEN, T_WB };
+#define TAG(i, k) ((uint64_t)(i) << 3 | (k))
+#define WB_CHUNK (1024 * 1024)
 #define PENDING 1 /* wres/fres before their completion arrives */
 
 static void stall(struct lx_ulog *u, struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
@@ -63,9 +64,9 @@ void lx_ulog_attach(struct lx_ulog *u, struct lx_ulog_dir *dirs, size_t n,
 
 static void note(struct lx_ulog *u, const struct lx_ulog_cqe *c)
 {
-	struct lx_ulog_dir *d = &u->dirs[c->tag >> 2];
+	struct lx_ulog_dir *d = &u->dirs[c->tag >> 3];
 
-	switch (c->tag & 3) {
+	switch (c->tag & 7) {
 	case T_WRITE:
 		d->wres = c->res;
 		d->wbusy = 0;
@@ -76,6 +77,9 @@ static void note(struct lx_ulog *u, const struct lx_ulog_cqe *c)
 	case T_DSYNC:
 		d->dsync_inflight = 0;
 		d->dsync_failed = c->res < 0;
+		break;
+	case T_WB:
+		d->wb_inflight = 0; /* a hint only: its result does not matter */
 		break;
 	default:
 		d->wres = c->res; /* openat's fd */
@@ -321,6 +325,7 @@ static void new_current(struct lx_ulog *u, struct lx_ulog_dir *d)
 	}
 	RETRY(u, d, LX_ULOG_CHMOD_CURRENT, "current", fchmod(d->fd, 0644));
 	d->bytes = 0;
+	d->wb_from = 0;
 }
 
 /* current is complete on disk (its fsync succeeded): 0.76's renames. */
@@ -374,6 +379,21 @@ static size_t queue_round(struct lx_ulog *u)
 	return active;
 }
 
+/* Every MiB, start writing it back, so the kernel writes while we log
+ * and the fsync at rotation (or exit) waits for little. */
+static void writeback(struct lx_ulog *u, struct lx_ulog_dir *d)
+{
+	size_t i = (size_t)(d - u->dirs);
+
+	if (d->wb_inflight || d->bytes < d->wb_from + WB_CHUNK)
+		return;
+	if (lx_ulog_queue_writeback(u, d->fd, d->wb_from, d->bytes - d->wb_from,
+				    TAG(i, T_WB)) == 0) {
+		d->wb_inflight = 1;
+		d->wb_from = d->bytes;
+	}
+}
+
 static void settle(struct lx_ulog *u, struct lx_ulog_dir *d)
 {
 	int err = 0;
@@ -382,6 +402,7 @@ static void settle(struct lx_ulog *u, struct lx_ulog_dir *d)
 		if (d->wres > 0) {
 			d->done += (size_t)d->wres;
 			d->bytes += (uint64_t)d->wres;
+			writeback(u, d);
 		} else {
 			err = d->wres < 0 ? -d->wres : EIO;
 			stall(u, d, LX_ULOG_WRITE, err, "current");
@@ -414,6 +435,7 @@ void lx_ulog_flush(struct lx_ulog *u)
 			if (u->dirs[i].wlen || u->dirs[i].wrot)
 				settle(u, &u->dirs[i]);
 	}
+	submit(u); /* the last round's early writebacks */
 }
 
 /* 0.76's restart(): the fatal steps return, the recovery steps pause. */
@@ -447,6 +469,7 @@ int lx_ulog_dir_open(struct lx_ulog *u, struct lx_ulog_dir *d, int startfd,
 		if (fchmod(d->fd, 0644) < 0)
 			return -errno;
 		d->bytes = (uint64_t)st.st_size;
+		d->wb_from = d->bytes;
 		return 0;
 	}
 	unlinkat(d->dirfd, "state", 0);

@@ -180,7 +180,7 @@ static void open_dirs(struct ml *m, int startfd)
 	int r;
 
 	cap = cap < 32768 ? 32768 : cap > 262144 ? 262144 : cap;
-	r = lx_ulog_open(&m->u, (unsigned)(2 * n + 4), getenv("DTNG_NO_URING") ? LX_ULOG_PLAIN : 0);
+	r = lx_ulog_open(&m->u, (unsigned)(3 * n + 4), getenv("DTNG_NO_URING") ? LX_ULOG_PLAIN : 0);
 	if (r < 0)
 		dt_die(DT_EX_TEMP, "out of memory");
 	m->dirs = alloc(n * sizeof *m->dirs);

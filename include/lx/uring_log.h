@@ -88,6 +88,10 @@ int lx_ulog_uses_ring(const struct lx_ulog *u);
 int lx_ulog_queue_write(struct lx_ulog *u, int fd, const void *buf, size_t len, uint64_t off,
 			unsigned flags, uint64_t tag);
 int lx_ulog_queue_fsync(struct lx_ulog *u, int fd, unsigned flags, uint64_t tag);
+/* Starts writeback of a written range (sync_file_range WRITE): no
+ * durability promise, it only keeps the dirty backlog short so the fsync
+ * at rotation has little left to do while logging goes on. */
+int lx_ulog_queue_writeback(struct lx_ulog *u, int fd, uint64_t off, uint64_t len, uint64_t tag);
 int lx_ulog_queue_openat(struct lx_ulog *u, int dirfd, const char *path, int oflags,
 			 mode_t mode, unsigned flags, uint64_t tag);
 /* Starts everything queued. Returns how many ops, or -errno. */
@@ -110,6 +114,8 @@ struct lx_ulog_dir {
 	size_t done;
 	struct tai64n last;    /* label of the last rotated file's name */
 	int dsync_inflight;    /* an fsync of the directory is queued */
+	int wb_inflight;       /* an early writeback is queued */
+	uint64_t wb_from;      /* current's bytes before this offset are under writeback */
 	int dsync_failed;
 	int stalled;
 	/* the current flush round */
