@@ -353,21 +353,21 @@ static size_t queue_round(struct lx_ulog *u)
 
 	for (i = 0; i < u->ndirs; i++) {
 		struct lx_ulog_dir *d = &u->dirs[i];
-		size_t left = d->out.len - d->done;
+		size_t left = d->fl.len - d->done;
 
 		d->wbusy = 0;
 		d->fres = 0;
 		d->wlen = 0;
 		d->wrot = 0;
 		if (!left) {
-			d->out.len = d->done = 0;
+			d->fl.len = d->done = 0;
 			continue;
 		}
-		d->wlen = mlcut_span(d->bytes, d->size, d->out.p + d->done, left, &d->wrot);
+		d->wlen = mlcut_span(d->bytes, d->size, d->fl.p + d->done, left, &d->wrot);
 		if (d->wlen) {
 			d->wbusy = 1;
 			d->wres = PENDING;
-			lx_ulog_queue_write(u, d->fd, d->out.p + d->done, d->wlen, d->bytes,
+			lx_ulog_queue_write(u, d->fd, d->fl.p + d->done, d->wlen, d->bytes,
 					    d->wrot ? LX_ULOG_F_LINK : 0, TAG(i, T_WRITE));
 		}
 		if (d->wrot) {
@@ -423,19 +423,55 @@ ok:
 	unstall(u, d);
 }
 
-void lx_ulog_flush(struct lx_ulog *u)
+static void reap_round(struct lx_ulog *u)
 {
 	size_t i;
 
-	while (queue_round(u)) {
-		submit(u);
-		for (i = 0; i < u->ndirs; i++)
-			reap_until(u, &u->dirs[i], round_done);
-		for (i = 0; i < u->ndirs; i++)
-			if (u->dirs[i].wlen || u->dirs[i].wrot)
-				settle(u, &u->dirs[i]);
+	submit(u);
+	for (i = 0; i < u->ndirs; i++)
+		reap_until(u, &u->dirs[i], round_done);
+	for (i = 0; i < u->ndirs; i++)
+		if (u->dirs[i].wlen || u->dirs[i].wrot)
+			settle(u, &u->dirs[i]);
+}
+
+/* Finishes the buffers being written: the round in flight, then as many
+ * more rounds as short writes, rotations and pauses need. */
+static void drain(struct lx_ulog *u)
+{
+	if (u->async) {
+		u->async = 0;
+		reap_round(u);
 	}
+	while (queue_round(u))
+		reap_round(u);
 	submit(u); /* the last round's early writebacks */
+}
+
+void lx_ulog_flush_start(struct lx_ulog *u)
+{
+	size_t i;
+
+	drain(u);
+	for (i = 0; i < u->ndirs; i++) {
+		struct lx_ulog_dir *d = &u->dirs[i];
+		struct mlbuf t = d->out;
+
+		d->out = d->fl;
+		d->out.len = 0;
+		d->fl = t;
+		d->done = 0;
+	}
+	if (queue_round(u)) {
+		submit(u);
+		u->async = 1;
+	}
+}
+
+void lx_ulog_flush(struct lx_ulog *u)
+{
+	lx_ulog_flush_start(u);
+	drain(u);
 }
 
 /* 0.76's restart(): the fatal steps return, the recovery steps pause. */

@@ -194,6 +194,8 @@ static void open_dirs(struct ml *m, int startfd)
 		d->processor = m->sc.dirs[i].processor;
 		d->out.p = alloc(cap);
 		d->out.cap = cap;
+		d->fl.p = alloc(cap);
+		d->fl.cap = cap;
 		m->outs[i] = &d->out;
 	}
 	lx_ulog_attach(&m->u, m->dirs, n, &h);
@@ -254,14 +256,19 @@ static void write_files(struct ml *m)
 	}
 }
 
-static void flush_all(struct ml *m)
+/* wait: 0 while input keeps coming (the writes run on while the next
+ * batch is read), 1 when input would block or before a rotation or exit. */
+static void flush_all(struct ml *m, int wait)
 {
 	if (m->err.len) {
 		fd_write_all(2, m->err.p, m->err.len); /* compat: 0.76 ignores errors */
 		m->err.len = 0;
 	}
 	write_files(m);
-	lx_ulog_flush(&m->u);
+	if (wait)
+		lx_ulog_flush(&m->u);
+	else
+		lx_ulog_flush_start(&m->u);
 }
 
 static int output_pending(const struct ml *m)
@@ -274,9 +281,9 @@ static int output_pending(const struct ml *m)
 		if (m->dirty[i])
 			return 1;
 	for (i = 0; i < m->sc.ndirs; i++)
-		if (m->dirs[i].out.len > m->dirs[i].done)
+		if (m->dirs[i].out.len || m->dirs[i].fl.len > m->dirs[i].done)
 			return 1;
-	return 0;
+	return m->u.async;
 }
 
 static void feed(struct ml *m, int eof)
@@ -287,7 +294,7 @@ static void feed(struct ml *m, int eof)
 		m->pos += mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
 		if (!need_flush)
 			break;
-		flush_all(m);
+		flush_all(m, 0);
 	}
 	/* What is left is the start of a line shorter than its head. */
 	memmove(m->in, m->in + m->pos, m->have - m->pos);
@@ -329,7 +336,7 @@ static void on_signals(struct ml *m)
 		if (sig == SIGTERM) {
 			m->term = 1;
 		} else if (sig == SIGALRM) {
-			flush_all(m);
+			flush_all(m, 1);
 			for (i = 0; i < m->sc.ndirs; i++)
 				lx_ulog_dir_rotate(&m->u, &m->dirs[i]);
 		}
@@ -349,7 +356,7 @@ static void run(struct ml *m)
 		if (r < 0)
 			continue;
 		if (r == 0) {
-			flush_all(m);
+			flush_all(m, 1);
 			continue;
 		}
 		if (pf[1].revents)
@@ -372,7 +379,7 @@ int main(int argc, char **argv)
 	umask(022);
 	setup(&m, argc - 1, argv + 1);
 	run(&m);
-	flush_all(&m);
+	flush_all(&m, 1);
 	for (i = 0; i < m.sc.ndirs; i++)
 		lx_ulog_dir_finish(&m.u, &m.dirs[i]);
 	_exit(DT_EX_OK);

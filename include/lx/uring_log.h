@@ -78,6 +78,7 @@ struct lx_ulog {
 	struct lx_ulog_hooks hooks;
 	struct lx_ulog_dir *dirs;
 	size_t ndirs;
+	int async; /* a round of writes is in flight */
 };
 
 /* depth: the most ops queued at once. Returns 0, or -ENOMEM. */
@@ -110,7 +111,8 @@ struct lx_ulog_dir {
 	const char *processor; /* NULL: none */
 	int dirfd, lockfd, fd; /* fd: current */
 	uint64_t bytes;        /* in current */
-	struct mlbuf out;      /* pending output, written from `done` on */
+	struct mlbuf out;      /* output being filled (mlproc appends here) */
+	struct mlbuf fl;       /* output being written, from `done` on; same cap */
 	size_t done;
 	struct tai64n last;    /* label of the last rotated file's name */
 	int dsync_inflight;    /* an fsync of the directory is queued */
@@ -139,6 +141,10 @@ int lx_ulog_dir_open(struct lx_ulog *u, struct lx_ulog_dir *d, int startfd,
  * @....s, then (openat new current -> fsync directory) linked; the last
  * runs on while logging goes on. Returns when all is written. */
 void lx_ulog_flush(struct lx_ulog *u);
+/* The same without waiting: finishes the writes started last time, swaps
+ * out and fl, and starts writing fl; out is empty again on return, so the
+ * caller fills one buffer while the kernel copies the other. */
+void lx_ulog_flush_start(struct lx_ulog *u);
 /* Rotates d now if current is not empty (SIGALRM). Flush first. */
 void lx_ulog_dir_rotate(struct lx_ulog *u, struct lx_ulog_dir *d);
 /* End of input: fsync current, mode 0744 (finished), and wait for the

@@ -164,8 +164,12 @@ static void setup_dir(struct lx_ulog *u, struct lx_ulog_dir *d, char *buf, unsig
 	d->path = "d";
 	d->size = 4096;
 	d->num = 3;
+	static char spare[65536];
+
 	d->out.p = buf;
 	d->out.cap = 65536;
+	d->fl.p = spare;
+	d->fl.cap = 65536;
 	cr_assert_eq(lx_ulog_open(u, 8, flags), 0);
 	lx_ulog_attach(u, d, 1, &h);
 }
@@ -191,6 +195,7 @@ ParameterizedTest(unsigned *flags, ulog, dir_rotation)
 	d.out.len = 10000;
 	lx_ulog_flush(&u);
 	cr_assert_eq(d.out.len, 0);
+	cr_assert_eq(d.fl.len, 0);
 	cr_assert_eq(d.bytes, 1000);
 	cr_assert_eq(count(dfd, 's'), 2); /* n3 keeps 2 */
 	cr_assert_eq(fstatat(dfd, "d/current", &st, 0), 0);
