@@ -6,7 +6,7 @@
 need_root
 cd "$T" || exit 99
 mkdir mnt
-mount -t tmpfs -o size=4m tmpfs mnt 2>/dev/null || skip_all "cannot mount a tmpfs here"
+mount -t tmpfs -o size=8m tmpfs mnt 2>/dev/null || skip_all "cannot mount a tmpfs here"
 trap 'umount -l "$T/mnt" 2>/dev/null; _cleanup' EXIT
 
 for impl in uring plain; do
@@ -20,7 +20,7 @@ for impl in uring plain; do
 	wait_until 5 test -f mnt/d/current
 	# Fill the disk; then more lines than the pipe (1 MiB) and our buffers hold.
 	dd if=/dev/zero of=mnt/fill bs=4096 2>/dev/null
-	seq 1 45000 | sed 's/$/ some text to make the line longer/' >lines
+	seq 1 90000 | sed 's/$/ some text to make the line longer/' >lines
 	cat lines >&7 &
 	feeder=$!
 	track $feeder
