@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,14 +7,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <dt/mlrotate.h>
-#include <lx/uring_log.h>
+#include "linux/uring_logint.h"
 
-extern char **environ;
 
 /* Completion tags: directory index and what the op was. */
 enum { T_WRITE, T_FSYNC, T_DSYNC, T_OPEN, T_WB };
@@ -23,14 +20,14 @@ enum { T_WRITE, T_FSYNC, T_DSYNC, T_OPEN, T_WB };
 #define WB_CHUNK (1024 * 1024)
 #define PENDING 1 /* wres/fres before their completion arrives */
 
-static void stall(struct lx_ulog *u, struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
+void lx_ulog_stall(struct lx_ulog *u, struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
 		  const char *name)
 {
 	d->stalled = 1;
 	u->hooks.pause(u->hooks.ctx, d, step, err, name);
 }
 
-static void unstall(struct lx_ulog *u, struct lx_ulog_dir *d)
+void lx_ulog_unstall(struct lx_ulog *u, struct lx_ulog_dir *d)
 {
 	if (!d->stalled)
 		return;
@@ -38,15 +35,6 @@ static void unstall(struct lx_ulog *u, struct lx_ulog_dir *d)
 	if (u->hooks.resumed)
 		u->hooks.resumed(u->hooks.ctx, d);
 }
-
-/* 0.76's rule for every step that can fail at run time: say so, wait,
- * try again; never give up and never drop a byte. */
-#define RETRY(u, d, step, name, call)                      \
-	do {                                               \
-		while ((call) < 0)                         \
-			stall(u, d, step, errno, name);    \
-		unstall(u, d);                             \
-	} while (0)
 
 void lx_ulog_attach(struct lx_ulog *u, struct lx_ulog_dir *dirs, size_t n,
 		    const struct lx_ulog_hooks *hooks)
@@ -132,164 +120,6 @@ static void wait_dsync(struct lx_ulog *u, struct lx_ulog_dir *d)
 	}
 }
 
-/* 0.76: delete the oldest '@' file while there are num or more.
- * Returns 1 when they fit, 0 after deleting one, -1 on a read error. */
-static int filesfit(struct lx_ulog_dir *d)
-{
-	char oldest[256];
-	struct dirent *e;
-	unsigned long count = 0;
-	int fd = openat(d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	oldest[0] = 0;
-	for (errno = 0; (e = readdir(dir)); errno = 0) {
-		if (!mlname_is_rotated(e->d_name))
-			continue;
-		count++;
-		if (!oldest[0] || mlname_older(e->d_name, oldest)) {
-			strncpy(oldest, e->d_name, sizeof oldest - 1);
-			oldest[sizeof oldest - 1] = 0;
-		}
-	}
-	if (errno) {
-		closedir(dir);
-		return -1;
-	}
-	closedir(dir);
-	if (count < d->num)
-		return 1;
-	unlinkat(d->dirfd, oldest, 0);
-	return 0;
-}
-
-static int link_stamped(struct lx_ulog_dir *d, const char *file, char code, char *name)
-{
-	struct timespec ts;
-	struct tai64n now, next;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	tai64n_from_unix_ns((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec, &now);
-	mlname_next_stamp(&d->last, &now, &next);
-	d->last = next;
-	mlname_format(&next, code, name);
-	return linkat(d->dirfd, file, d->dirfd, name, 0);
-}
-
-/* 0.76's finish(): give file its @ name (unless it has one already: a
- * crash between link and unlink), remove it, then age out old files. */
-static void finish(struct lx_ulog *u, struct lx_ulog_dir *d, const char *file, char code)
-{
-	char name[MLNAME_LEN + 1];
-	struct stat st;
-	int r;
-
-	while (fstatat(d->dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno == ENOENT)
-			return;
-		stall(u, d, LX_ULOG_STAT, errno, file);
-	}
-	unstall(u, d);
-	if (st.st_nlink == 1) {
-		while (link_stamped(d, file, code, name) < 0)
-			if (errno != EEXIST)
-				stall(u, d, LX_ULOG_LINK, errno, name);
-		unstall(u, d);
-	}
-	RETRY(u, d, LX_ULOG_REMOVE, file, unlinkat(d->dirfd, file, 0));
-	while ((r = filesfit(d)) != 1)
-		if (r < 0)
-			stall(u, d, LX_ULOG_READDIR, errno, NULL);
-	unstall(u, d);
-}
-
-static int move_fd(int from, int to)
-{
-	if (from == to)
-		return fcntl(to, F_SETFD, 0);
-	return dup2(from, to) < 0 ? -1 : 0;
-}
-
-static int open_high(int dirfd, const char *name, int flags)
-{
-	int fd = openat(dirfd, name, flags | O_CLOEXEC, 0644), hi;
-
-	if (fd < 0)
-		return -1;
-	hi = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-	close(fd);
-	return hi;
-}
-
-static void processor_child(struct lx_ulog *u, struct lx_ulog_dir *d)
-{
-	char *argv[] = { "/bin/sh", "-c", (char *)d->processor, NULL };
-	int in, out, st, nst;
-
-	if (u->hooks.child_mask)
-		sigprocmask(SIG_SETMASK, u->hooks.child_mask, NULL);
-	in = open_high(d->dirfd, "previous", O_RDONLY);
-	out = open_high(d->dirfd, "processed", O_WRONLY | O_CREAT | O_TRUNC);
-	st = open_high(d->dirfd, "state", O_RDONLY);
-	nst = open_high(d->dirfd, "newstate", O_WRONLY | O_CREAT | O_TRUNC);
-	if (in >= 0 && out >= 0 && st >= 0 && nst >= 0 && fchdir(d->dirfd) == 0 &&
-	    move_fd(in, 0) == 0 && move_fd(out, 1) == 0 && move_fd(st, 4) == 0 &&
-	    move_fd(nst, 5) == 0)
-		execve(argv[0], argv, environ);
-	if (u->hooks.exec_failed)
-		u->hooks.exec_failed(u->hooks.ctx, d, errno);
-	_exit(111);
-}
-
-/* 0.76 runs the processor to completion before logging goes on. */
-static void run_processor(struct lx_ulog *u, struct lx_ulog_dir *d)
-{
-	pid_t pid;
-	int ws;
-
-	for (;;) {
-		pid = fork();
-		if (pid < 0) {
-			stall(u, d, LX_ULOG_FORK, errno, NULL);
-			continue;
-		}
-		if (pid == 0)
-			processor_child(u, d);
-		while (waitpid(pid, &ws, 0) < 0)
-			if (errno != EINTR)
-				stall(u, d, LX_ULOG_WAIT, errno, NULL);
-		if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-			break;
-		stall(u, d, WIFEXITED(ws) ? LX_ULOG_PROC_FAILED : LX_ULOG_PROC_CRASHED, 0, NULL);
-	}
-	unstall(u, d);
-}
-
-static void processed(struct lx_ulog *u, struct lx_ulog_dir *d)
-{
-	int fd;
-
-	run_processor(u, d);
-	RETRY(u, d, LX_ULOG_CREATE_PROCESSED, "processed",
-	      fd = openat(d->dirfd, "processed", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-	RETRY(u, d, LX_ULOG_FSYNC_PROCESSED, "processed", fsync(fd));
-	RETRY(u, d, LX_ULOG_CHMOD_PROCESSED, "processed", fchmod(fd, 0744));
-	close(fd);
-	RETRY(u, d, LX_ULOG_CREATE_NEWSTATE, "newstate",
-	      fd = openat(d->dirfd, "newstate", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-	RETRY(u, d, LX_ULOG_FSYNC_NEWSTATE, "newstate", fsync(fd));
-	close(fd);
-	RETRY(u, d, LX_ULOG_REMOVE, "previous", unlinkat(d->dirfd, "previous", 0));
-	RETRY(u, d, LX_ULOG_RENAME_NEWSTATE, NULL,
-	      renameat(d->dirfd, "newstate", d->dirfd, "state"));
-	finish(u, d, "processed", 's');
-}
-
 static int opened(const struct lx_ulog_dir *d)
 {
 	return !d->wbusy;
@@ -339,9 +169,9 @@ static void rotate_rest(struct lx_ulog *u, struct lx_ulog_dir *d)
 	RETRY(u, d, LX_ULOG_CHMOD_PREVIOUS, "previous",
 	      fchmodat(d->dirfd, "previous", 0744, 0));
 	if (d->processor)
-		processed(u, d);
+		lx_ulog_processed(u, d);
 	else
-		finish(u, d, "previous", 's');
+		lx_ulog_finish(u, d, "previous", 's');
 	new_current(u, d);
 }
 
@@ -405,7 +235,7 @@ static void settle(struct lx_ulog *u, struct lx_ulog_dir *d)
 			writeback(u, d);
 		} else {
 			err = d->wres < 0 ? -d->wres : EIO;
-			stall(u, d, LX_ULOG_WRITE, err, "current");
+			lx_ulog_stall(u, d, LX_ULOG_WRITE, err, "current");
 			return;
 		}
 	}
@@ -414,13 +244,13 @@ static void settle(struct lx_ulog *u, struct lx_ulog_dir *d)
 	if (d->fres == -ECANCELED)
 		return; /* short write: the rest goes next round */
 	if (d->fres < 0) {
-		stall(u, d, LX_ULOG_FSYNC_CURRENT, -d->fres, "current");
+		lx_ulog_stall(u, d, LX_ULOG_FSYNC_CURRENT, -d->fres, "current");
 		return;
 	}
-	unstall(u, d);
+	lx_ulog_unstall(u, d);
 	rotate_rest(u, d);
 ok:
-	unstall(u, d);
+	lx_ulog_unstall(u, d);
 }
 
 static void reap_round(struct lx_ulog *u)
@@ -520,12 +350,12 @@ int lx_ulog_dir_open(struct lx_ulog *u, struct lx_ulog_dir *d, int startfd,
 	}
 	if (finished) {
 		unlinkat(d->dirfd, "previous", 0);
-		finish(u, d, "processed", 's');
+		lx_ulog_finish(u, d, "processed", 's');
 	} else {
 		unlinkat(d->dirfd, "processed", 0);
-		finish(u, d, "previous", 'u');
+		lx_ulog_finish(u, d, "previous", 'u');
 	}
-	finish(u, d, "current", 'u');
+	lx_ulog_finish(u, d, "current", 'u');
 	*fail = LX_ULOG_WRITE_STATE;
 	fd = openat(d->dirfd, "state", O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -556,9 +386,9 @@ static void fsync_current(struct lx_ulog *u, struct lx_ulog_dir *d)
 		reap_until(u, d, round_done);
 		if (d->fres == 0)
 			break;
-		stall(u, d, LX_ULOG_FSYNC_CURRENT, d->fres < 0 ? -d->fres : EIO, "current");
+		lx_ulog_stall(u, d, LX_ULOG_FSYNC_CURRENT, d->fres < 0 ? -d->fres : EIO, "current");
 	}
-	unstall(u, d);
+	lx_ulog_unstall(u, d);
 }
 
 void lx_ulog_dir_rotate(struct lx_ulog *u, struct lx_ulog_dir *d)
