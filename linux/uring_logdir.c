@@ -13,7 +13,6 @@
 #include <dt/mlrotate.h>
 #include "linux/uring_logint.h"
 
-
 /* Completion tags: directory index and what the op was. */
 enum { T_WRITE, T_FSYNC, T_DSYNC, T_OPEN, T_WB };
 #define TAG(i, k) ((uint64_t)(i) << 3 | (k))
