@@ -40,7 +40,7 @@ struct ml {
 	sigset_t child_mask;
 	char *in;
 	size_t have, pos;
-	int term;
+	int term; /* 1: SIGTERM seen; 2: and read once since */
 	int said; /* the current pause has been reported */
 };
 
@@ -318,12 +318,13 @@ static void feed(struct ml *m, int eof)
 	m->pos = 0;
 }
 
-/* Returns 0 at end of input. After SIGTERM a line that has begun is
- * finished one byte at a time, so nothing past it leaves the pipe. */
+/* Returns 0 at end of input. After SIGTERM, input that was already there
+ * is read as usual (0.76 read once more too); then a line that has begun
+ * is finished one byte at a time, so nothing past it leaves the pipe. */
 static int read_batch(struct ml *m)
 {
 	struct tai64n t;
-	ssize_t n = fd_read(0, m->in + m->have, m->term ? 1 : INBUF - m->have);
+	ssize_t n = fd_read(0, m->in + m->have, m->term > 1 ? 1 : INBUF - m->have);
 
 	if (n == -EAGAIN)
 		return 1;
@@ -350,7 +351,8 @@ static void on_signals(struct ml *m)
 
 	while ((sig = lx_sigfd_read(&m->sig)) > 0) {
 		if (sig == SIGTERM) {
-			m->term = 1;
+			if (!m->term)
+				m->term = 1;
 		} else if (sig == SIGALRM) {
 			flush_all(m, 1);
 			for (i = 0; i < m->sc.ndirs; i++)
@@ -377,12 +379,14 @@ static void run(struct ml *m)
 		}
 		if (pf[1].revents)
 			on_signals(m);
-		if (m->term && !in_line(m))
+		if (m->term && !in_line(m) && !pf[0].revents)
 			return;
 		if (pf[0].revents && !read_batch(m))
 			return;
 		if (m->term && !in_line(m))
 			return;
+		if (m->term)
+			m->term = 2;
 	}
 }
 
