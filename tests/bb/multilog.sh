@@ -151,7 +151,7 @@ wait_until 5 grep -q two d/current
 same "SIGALRM on an empty current does nothing" 1 "$(ls d | grep -c '^@')"
 printf 'half' >&7
 kill -TERM $pid
-sleep 0.2
+sleep 0.2 # a bounded look for an exit that must not happen
 check "SIGTERM mid-line: still running until the line ends" kill -0 $pid
 echo ' done' >&7
 wait $pid
