@@ -1,0 +1,242 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <lx/uring_log.h>
+
+/* Every test runs on both paths: io_uring, and the plain-syscall fallback. */
+ParameterizedTestParameters(ulog, queue) { static unsigned f[] = { 0, LX_ULOG_PLAIN }; return cr_make_param_array(unsigned, f, 2); }
+
+static char tmpl[64];
+
+static int tmpdir(void)
+{
+	strcpy(tmpl, "/tmp/dtng-ulog.XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpl));
+	return open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void rmtree(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static int open_ring(struct lx_ulog *u, unsigned flags)
+{
+	cr_assert_eq(lx_ulog_open(u, 8, flags), 0);
+	if (!flags && !lx_ulog_uses_ring(u))
+		return 0;
+	cr_assert_eq(lx_ulog_uses_ring(u), !flags);
+	return 1;
+}
+
+static int reap_all(struct lx_ulog *u, struct lx_ulog_cqe *c, int want)
+{
+	int got = 0;
+
+	while (got < want) {
+		int n = lx_ulog_reap(u, c + got, (unsigned)(want - got), 1);
+
+		cr_assert_gt(n, 0);
+		got += n;
+	}
+	return got;
+}
+
+ParameterizedTest(unsigned *flags, ulog, queue)
+{
+	struct lx_ulog u;
+	struct lx_ulog_cqe c[4];
+	struct stat st;
+	int dfd = tmpdir(), fd, i;
+
+	if (!open_ring(&u, *flags))
+		cr_skip_test("io_uring unavailable here");
+	fd = openat(dfd, "f", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(lx_ulog_queue_write(&u, fd, "hello ", 6, 0, LX_ULOG_F_LINK, 1), 0);
+	cr_assert_eq(lx_ulog_queue_fsync(&u, fd, 0, 2), 0);
+	cr_assert_eq(lx_ulog_queue_write(&u, dfd, "x", 1, 0, LX_ULOG_F_LINK, 3), 0);
+	cr_assert_eq(lx_ulog_queue_fsync(&u, fd, 0, 4), 0);
+	cr_assert_eq(lx_ulog_submit(&u), 4);
+	reap_all(&u, c, 4);
+	for (i = 0; i < 4; i++) {
+		if (c[i].tag == 1)
+			cr_assert_eq(c[i].res, 6);
+		if (c[i].tag == 2)
+			cr_assert_eq(c[i].res, 0);
+		if (c[i].tag == 3)
+			cr_assert_lt(c[i].res, 0);
+		/* a failed link cancels the rest of its chain */
+		if (c[i].tag == 4)
+			cr_assert_eq(c[i].res, -ECANCELED);
+	}
+	cr_assert_eq(lx_ulog_inflight(&u), 0);
+	cr_assert_eq(fstat(fd, &st), 0);
+	cr_assert_eq(st.st_size, 6);
+	close(fd);
+	lx_ulog_close(&u);
+	rmtree();
+}
+
+ParameterizedTestParameters(ulog, openat_chain) { static unsigned f[] = { 0, LX_ULOG_PLAIN }; return cr_make_param_array(unsigned, f, 2); }
+
+ParameterizedTest(unsigned *flags, ulog, openat_chain)
+{
+	struct lx_ulog u;
+	struct lx_ulog_cqe c[2];
+	int dfd = tmpdir(), i, r;
+
+	if (!open_ring(&u, *flags))
+		cr_skip_test("io_uring unavailable here");
+	r = lx_ulog_queue_openat(&u, dfd, "g", O_WRONLY | O_CREAT, 0644, LX_ULOG_F_LINK, 7);
+	if (r == -EOPNOTSUPP)
+		cr_skip_test("no IORING_OP_OPENAT");
+	cr_assert_eq(r, 0);
+	cr_assert_eq(lx_ulog_queue_fsync(&u, dfd, 0, 8), 0);
+	cr_assert_eq(lx_ulog_submit(&u), 2);
+	reap_all(&u, c, 2);
+	for (i = 0; i < 2; i++) {
+		if (c[i].tag == 7) {
+			cr_assert_geq(c[i].res, 0);
+			cr_assert(fcntl(c[i].res, F_GETFD) & FD_CLOEXEC);
+			close(c[i].res);
+		} else {
+			cr_assert_eq(c[i].res, 0);
+		}
+	}
+	cr_assert_eq(faccessat(dfd, "g", F_OK, 0), 0);
+	lx_ulog_close(&u);
+	rmtree();
+}
+
+Test(ulog, queue_full_is_ebusy)
+{
+	struct lx_ulog u;
+	int i, r = 0;
+
+	cr_assert_eq(lx_ulog_open(&u, 4, LX_ULOG_PLAIN), 0);
+	for (i = 0; i < 5 && r == 0; i++)
+		r = lx_ulog_queue_fsync(&u, 1, 0, (uint64_t)i);
+	cr_assert_eq(r, -EBUSY);
+	lx_ulog_close(&u);
+}
+
+static int pauses;
+
+static void on_pause(void *ctx, const struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
+		     const char *name)
+{
+	pauses++;
+	cr_assert_fail("step %d paused: %s", (int)step, strerror(err));
+}
+
+static int count(int dfd, char code)
+{
+	char cmd[160];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof cmd, "ls %s/d | grep -c '^@.*\\.%c$'", tmpl, code);
+	p = popen(cmd, "r");
+	cr_assert_eq(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	return n;
+}
+
+static void setup_dir(struct lx_ulog *u, struct lx_ulog_dir *d, char *buf, unsigned flags)
+{
+	static struct lx_ulog_hooks h = { on_pause, NULL, NULL, NULL, NULL };
+
+	memset(d, 0, sizeof *d);
+	d->path = "d";
+	d->size = 4096;
+	d->num = 3;
+	static char spare[65536];
+
+	d->out.p = buf;
+	d->out.cap = 65536;
+	d->fl.p = spare;
+	d->fl.cap = 65536;
+	cr_assert_eq(lx_ulog_open(u, 8, flags), 0);
+	lx_ulog_attach(u, d, 1, &h);
+}
+
+ParameterizedTestParameters(ulog, dir_rotation) { static unsigned f[] = { 0, LX_ULOG_PLAIN }; return cr_make_param_array(unsigned, f, 2); }
+
+ParameterizedTest(unsigned *flags, ulog, dir_rotation)
+{
+	static char buf[65536];
+	struct lx_ulog u;
+	struct lx_ulog_dir d;
+	enum lx_ulog_step fail;
+	struct stat st;
+	int dfd = tmpdir(), i;
+
+	setup_dir(&u, &d, buf, *flags);
+	cr_assert_eq(lx_ulog_dir_open(&u, &d, dfd, &fail), 0);
+	/* 10 lines of 1000 bytes: rotations after lines 3, 6 and 9 */
+	for (i = 0; i < 10; i++) {
+		memset(buf + i * 1000, 'a' + i, 999);
+		buf[i * 1000 + 999] = '\n';
+	}
+	d.out.len = 10000;
+	lx_ulog_flush(&u);
+	cr_assert_eq(d.out.len, 0);
+	cr_assert_eq(d.fl.len, 0);
+	cr_assert_eq(d.bytes, 1000);
+	cr_assert_eq(count(dfd, 's'), 2); /* n3 keeps 2 */
+	cr_assert_eq(fstatat(dfd, "d/current", &st, 0), 0);
+	cr_assert_eq(st.st_mode & 0777, 0644);
+	lx_ulog_dir_rotate(&u, &d);
+	cr_assert_eq(d.bytes, 0);
+	lx_ulog_dir_finish(&u, &d);
+	cr_assert_eq(fstatat(dfd, "d/current", &st, 0), 0);
+	cr_assert_eq(st.st_mode & 0777, 0744);
+	cr_assert_eq(pauses, 0);
+	lx_ulog_close(&u);
+	rmtree();
+}
+
+ParameterizedTestParameters(ulog, dir_recovery) { static unsigned f[] = { 0, LX_ULOG_PLAIN }; return cr_make_param_array(unsigned, f, 2); }
+
+/* A crash left current 0644 and a previous without its @ name. */
+ParameterizedTest(unsigned *flags, ulog, dir_recovery)
+{
+	static char buf[65536];
+	struct lx_ulog u;
+	struct lx_ulog_dir d;
+	enum lx_ulog_step fail;
+	struct stat st;
+	int dfd = tmpdir(), fd;
+
+	cr_assert_eq(mkdirat(dfd, "d", 0700), 0);
+	fd = openat(dfd, "d/current", O_WRONLY | O_CREAT, 0644);
+	cr_assert_eq(write(fd, "torn", 4), 4);
+	close(fd);
+	close(openat(dfd, "d/previous", O_WRONLY | O_CREAT, 0744));
+	close(openat(dfd, "d/newstate", O_WRONLY | O_CREAT, 0644));
+	setup_dir(&u, &d, buf, *flags);
+	cr_assert_eq(lx_ulog_dir_open(&u, &d, dfd, &fail), 0);
+	cr_assert_eq(count(dfd, 'u'), 2);
+	cr_assert_eq(fstatat(dfd, "d/current", &st, 0), 0);
+	cr_assert_eq(st.st_size, 0);
+	cr_assert_eq(fstatat(dfd, "d/state", &st, 0), 0);
+	cr_assert_neq(fstatat(dfd, "d/newstate", &st, 0), 0);
+	cr_assert_neq(fstatat(dfd, "d/previous", &st, 0), 0);
+	lx_ulog_dir_finish(&u, &d);
+	lx_ulog_close(&u);
+	rmtree();
+}
