@@ -107,6 +107,30 @@ int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_
 	return r < 0 ? r : 0;
 }
 
+int lx_cgroup_renew_service(struct lx_cgroup *cg)
+{
+	int fd, efd, r;
+
+	if (unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
+		return -errno;
+	fd = mkdir_open(cg->dir_fd, "service");
+	if (fd < 0)
+		return fd;
+	efd = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (efd < 0) {
+		r = -errno;
+		fd_close(fd);
+		return r;
+	}
+	fd_close(cg->events_fd);
+	fd_close(cg->svc_fd);
+	cg->svc_fd = fd;
+	cg->events_fd = efd;
+	/* As at open: the first read makes EPOLLPRI mean a real change. */
+	r = lx_cgroup_populated(cg);
+	return r < 0 ? r : 0;
+}
+
 static int enter(int dirfd, pid_t pid)
 {
 	char buf[24];

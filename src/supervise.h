@@ -37,6 +37,8 @@ struct sv {
 	uint64_t dev, ino;    /* of the service directory */
 	int has_cg;           /* cg is the service's; else a process group */
 	int child_enters;     /* no clone3 CLONE_INTO_CGROUP: the child moves itself */
+	int enter_once;       /* the same for one spawn: service/ could not be renewed */
+	int cg_stale;         /* service/ may have seen a cgroup.kill: renew it */
 	pid_t pgid;           /* without a cgroup: the last child's process group */
 	int notify_rfd;       /* read end of the notification-fd pipe, or -1 */
 	int notify_sock;      /* the NOTIFY_SOCKET socket, or -1 */
@@ -63,6 +65,8 @@ int sv_cg_adopt(struct sv *sv, struct svfsm_event *init, struct svfsm_event *ado
 void sv_cg_strays_term(struct sv *sv);
 void sv_cg_strays_kill(struct sv *sv, uint32_t kills);
 void sv_cg_on_events(struct sv *sv);
+/* Before each spawn into service/: a fresh leaf if the old one was killed. */
+void sv_cg_fresh(struct sv *sv);
 /* The limit files, before a start: 0, or -1 after saying why not. */
 int sv_cg_limits(struct sv *sv);
 int64_t sv_cg_procs(struct sv *sv);

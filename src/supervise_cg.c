@@ -68,6 +68,8 @@ static __attribute__((noinline)) void setup(struct sv *sv)
 		return;
 	}
 	sv->has_cg = 1;
+	/* A predecessor may have killed it: see sv_cg_fresh. */
+	sv->cg_stale = 1;
 }
 
 void sv_cg_setup(struct sv *sv)
@@ -184,6 +186,7 @@ void sv_cg_strays_kill(struct sv *sv, uint32_t kills)
 			"not starting a second copy", sv->dir, (long long)sv_cg_procs(sv),
 			sv->has_cg ? sv->cg.path : "the process group");
 	if (sv->has_cg) {
+		sv->cg_stale = 1;
 		r = lx_cgroup_kill(&sv->cg);
 		if (r < 0)
 			dt_warn_errno(-r, "unable to kill what is left in %s/service", sv->cg.path);
@@ -202,6 +205,28 @@ void sv_cg_on_events(struct sv *sv)
 	 * unless it is clearing strays. */
 	if (lx_cgroup_populated(&sv->cg) == 0)
 		sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+}
+
+void sv_cg_fresh(struct sv *sv)
+{
+	int r;
+
+	sv->enter_once = 0;
+	if (!sv->has_cg || !sv->cg_stale)
+		return;
+	/* After cgroup.kill the kernel kills every CLONE_INTO_CGROUP child of
+	 * that leaf at birth (lx_cgroup_renew_service): a new, empty leaf. */
+	r = lx_cgroup_renew_service(&sv->cg);
+	if (r == 0) {
+		sv->cg_stale = 0;
+		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
+		if (r < 0)
+			dt_warn_errno(-r, "unable to watch %s/service/cgroup.events", sv->cg.path);
+		return;
+	}
+	/* Not empty (a finish's leftovers are cleared only after it): the
+	 * child moves itself in instead, which the kill does not affect. */
+	sv->enter_once = 1;
 }
 
 static int refuse(struct sv *sv, const char *name, const char *why, int err)

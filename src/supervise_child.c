@@ -83,8 +83,8 @@ static int spawn(struct sv *sv, struct child *c, enum tag tag, char *const *argv
 		sp.envp = sv->env;
 	p->sv = sv;
 	p->pgrp = !sv->has_cg;
-	p->enter = sv->has_cg && sv->child_enters;
-	if (sv->has_cg && !sv->child_enters)
+	p->enter = sv->has_cg && (sv->child_enters || sv->enter_once);
+	if (sv->has_cg && !p->enter)
 		sp.cgroup_fd = sv->cg.svc_fd;
 	pid = lx_pidfd_spawn(&sp, &fd);
 	if (pid == -ENOSYS || pid == -E2BIG || (pid == -EINVAL && sp.cgroup_fd >= 0)) {
@@ -276,6 +276,7 @@ void sv_start_run(struct sv *sv)
 		return;
 	}
 	sv->run_complaint = 0;
+	sv_cg_fresh(sv);
 	r = plan_run(sv, &p);
 	if (r == 0) {
 		r = spawn(sv, &sv->run, TAG_RUN, argv, &p);
@@ -316,6 +317,7 @@ void sv_start_finish(struct sv *sv, const int args[2])
 	}
 	snprintf(a0, sizeof a0, "%d", args[0]);
 	snprintf(a1, sizeof a1, "%d", args[1]);
+	sv_cg_fresh(sv);
 	r = spawn(sv, &sv->finish, TAG_FINISH, argv, &p);
 	if (r < 0) {
 		dt_warn_errno(-r, "unable to fork for %s/finish", sv->dir);
