@@ -72,13 +72,24 @@ static void replace(struct sv *sv, const char *name, const void *data, size_t le
 		dt_warn_sys("unable to rename %s/%s to %s", sv->dir, tmp, name);
 }
 
+/* Everything big that supervise keeps, in one static block whose order is
+ * chosen for memory: every page touched once stays resident in each of
+ * 1,000 supervise processes, and three of these buffers (the cgroup path
+ * in sv.cg, the one in ss, the state text) are mostly never written. In
+ * this order the written parts share pages: sv's fields after its path,
+ * then ss's head, then ss's last field (after its path) with the text's
+ * head. Static, not on the stack: 14 KiB there would push every call
+ * deeper, and .bss that is never written costs nothing. */
+static struct {
+	struct sv sv;
+	struct svstate ss;
+	char text[SVSTATE_TEXT_MAX];
+} mem;
+
 static void announce(struct sv *sv)
 {
-	/* Static, not on the stack: 1.7 KiB here sits under snprintf's own
-	 * deep frame, and every stack page ever touched stays resident in
-	 * each of 1,000 supervise processes; .bss shares the data page. */
-	static struct svstate ss;
-	static char text[SVSTATE_TEXT_MAX];
+	struct svstate *ss = &mem.ss;
+	char *text = mem.text;
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
 	struct stat sb;
@@ -89,18 +100,19 @@ static void announce(struct sv *sv)
 	svstatus_encode(&st, rec);
 	replace(sv, "status", rec, sizeof rec);
 
-	memset(&ss, 0, sizeof ss);
-	svfsm_state(&sv->m, &ss);
-	ss.normally_up = stat("down", &sb) < 0;
-	ss.procs = sv_cg_procs(sv);
-	strcpy(ss.cgroup, sv->has_cg ? sv->cg.path : "none");
-	ss.supervise_pid = sv->self_pid;
-	n = svstate_format(&ss, text, sizeof text);
+	/* No memset: every field is set below, and clearing the whole
+	 * struct would touch every page of its cgroup buffer. */
+	svfsm_state(&sv->m, ss);
+	ss->normally_up = stat("down", &sb) < 0;
+	ss->procs = sv_cg_procs(sv);
+	strcpy(ss->cgroup, sv->has_cg ? sv->cg.path : "none");
+	ss->supervise_pid = sv->self_pid;
+	n = svstate_format(ss, text, SVSTATE_TEXT_MAX);
 	/* The service's last STATUS= (NOTIFY_SOCKET), control bytes already
 	 * made '?': one more key, which readers that do not know it skip. */
 	if (n > 0 && sv->status[0] && sv->m.pid)
-		n += snprintf(text + n, sizeof text - (size_t)n, "status=%s\n", sv->status);
-	if (n > 0 && (size_t)n < sizeof text)
+		n += snprintf(text + n, SVSTATE_TEXT_MAX - (size_t)n, "status=%s\n", sv->status);
+	if (n > 0 && n < SVSTATE_TEXT_MAX)
 		replace(sv, "state", text, (size_t)n);
 }
 
@@ -407,32 +419,34 @@ static void loop(struct sv *sv)
 
 int main(int argc, char **argv)
 {
-	struct sv sv = { .run = { 0, -1, 0 }, .finish = { 0, -1, 0 }, .notify_rfd = -1,
-			 .notify_sock = -1, .svc_uid = (uid_t)-1 };
+	struct sv *sv = &mem.sv;
 	struct svfsm_event ev, adopt;
 	struct stat sb;
 	int adopted;
 
 	dt_progname = "supervise";
+	sv->run.pidfd = sv->finish.pidfd = -1;
+	sv->notify_rfd = sv->notify_sock = -1;
+	sv->svc_uid = (uid_t)-1;
 	if (argc != 2)
 		dt_die_usage(DT_EX_USAGE, "dir");
-	sv.dir = argv[1];
-	sv.self_pid = (uint32_t)getpid();
-	svfsm_init(&sv.m);
-	open_signals(&sv);
-	enter_dir(&sv);
-	sv_cg_setup(&sv);
-	open_control(&sv);
+	sv->dir = argv[1];
+	sv->self_pid = (uint32_t)getpid();
+	svfsm_init(&sv->m);
+	open_signals(sv);
+	enter_dir(sv);
+	sv_cg_setup(sv);
+	open_control(sv);
 	sv_event_now(&ev, SVE_INIT);
 	ev.normally_up = stat("down", &sb) < 0;
-	adopted = sv_cg_adopt(&sv, &ev, &adopt);
+	adopted = sv_cg_adopt(sv, &ev, &adopt);
 	/* stray-grace and timeout-kill apply before any start here. */
 	if (adopted || ev.leftovers)
-		read_settings(&sv, &sv.m.conf);
-	sv_feed(&sv, &ev);
+		read_settings(sv, &sv->m.conf);
+	sv_feed(sv, &ev);
 	if (adopted)
-		sv_feed(&sv, &adopt);
-	announce(&sv);
-	open_ok(&sv);
-	loop(&sv);
+		sv_feed(sv, &adopt);
+	announce(sv);
+	open_ok(sv);
+	loop(sv);
 }

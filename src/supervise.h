@@ -24,7 +24,10 @@ struct child {
 	int adopted;  /* not our child: its end comes from the pidfd alone */
 };
 
+/* cg comes first: most of its 4 KiB path buffer is never written, and the
+ * fields that are sit at either end (see `mem` in supervise.c). */
 struct sv {
+	struct lx_cgroup cg;
 	const char *dir;
 	struct svfsm m;
 	struct lx_evloop loop;
@@ -46,7 +49,6 @@ struct sv {
 	char **env;           /* run's environment if not environ: env_notify */
 	char **env_notify;    /* environ with our NOTIFY_SOCKET, made once */
 	char status[SDNOTIFY_STATUS_MAX]; /* the last STATUS= of this run */
-	struct lx_cgroup cg;  /* last: most of its path buffer is never touched */
 };
 
 /* supervise.c */

@@ -34,11 +34,14 @@ static void fallback(struct sv *sv, const char *root, const char *why, int err)
 		dt_warn("%s: %s: one process group per service, no cgroup", sv->dir, why);
 }
 
-/* Out of line: the path buffer's frame is gone before the loop runs. */
-static __attribute__((noinline)) void setup(struct sv *sv)
+/* The probe writes ROOT into cg.path, and lx_cgroup_open() appends the
+ * service's name there: no other buffer for a path (a 4 KiB array on the
+ * stack or a first malloc would stay resident in each of 1,000 supervise
+ * processes). */
+static void setup(struct sv *sv)
 {
-	char root[LX_CGROUP_PATH_MAX];
-	const char *why = "";
+	char *root = sv->cg.path;
+	const char *why = "", *override;
 	struct stat st;
 	int r;
 
@@ -47,7 +50,10 @@ static __attribute__((noinline)) void setup(struct sv *sv)
 		fallback(sv, root, "no-cgroup exists", 0);
 		return;
 	}
-	r = lx_cgroup_probe(getenv("SUPERVISE_CGROUP"), root, sizeof root, &why);
+	override = getenv("SUPERVISE_CGROUP");
+	if (override && !*override)
+		override = NULL; /* set but empty: as if unset */
+	r = lx_cgroup_probe(override, root, sizeof sv->cg.path, &why);
 	if (r < 0) {
 		fallback(sv, root, why, -r);
 		return;
@@ -77,9 +83,6 @@ void sv_cg_setup(struct sv *sv)
 	/* Contained either way: a cgroup, or the process group. */
 	sv->m.cgroup = 1;
 	setup(sv);
-	/* Reading /proc/self/mountinfo took heap that 1,000 supervise
-	 * processes would each keep resident: give it back. */
-	malloc_trim(0);
 }
 
 /* What the predecessor wrote about its main process. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,7 +286,12 @@ void sv_start_run(struct sv *sv)
 	}
 	if (p.pipe_w >= 0)
 		fd_close(p.pipe_w);
-	free(p.groups);
+	if (p.groups) {
+		free(p.groups);
+		/* The user lookup (NSS) took heap: give it back, it would stay
+		 * resident until the next start. */
+		malloc_trim(0);
+	}
 	if (r < 0) {
 		close_pipe(sv);
 		sv_feed_simple(sv, SVE_SPAWN_FAILED, 0);

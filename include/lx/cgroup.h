@@ -53,7 +53,8 @@ int lx_cgroup_probe(const char *override, char *root, size_t size, const char **
 
 /* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with
  * its supervise/ and service/ leaves and opens them; dev and ino are those
- * of the service directory. cg is filled even on failure so that
+ * of the service directory. root may be cg->path itself (where
+ * lx_cgroup_probe() put it: no second 4 KiB buffer). cg is filled even on failure so that
  * lx_cgroup_close() is always safe. -ENAMETOOLONG, -errno of mkdir/open. */
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino);
 /* Closes the fds; leaves the directories. Safe on a zeroed or failed cg. */
