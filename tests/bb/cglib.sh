@@ -6,7 +6,7 @@
 # so no test ever leaves a dtng-* directory in the real cgroup tree.
 # Without root or cgroup v2, cg_private returns 1 and sets nothing.
 
-CG_PRIVATE=
+CG_PRIVATE=${CG_PRIVATE:-}
 
 # The directory of our own cgroup v2: the cgroup2 mount that shows the
 # "0::" path of /proc/self/cgroup.
@@ -23,6 +23,8 @@ cg_self_dir() {
 }
 
 cg_private() {
+	# Already made (lib.sh may do it for every test): keep it.
+	[ -n "$CG_PRIVATE" ] && [ -d "$CG_PRIVATE" ] && return 0
 	[ "$(id -u)" = 0 ] || return 1
 	_cgd=$(cg_self_dir) || return 1
 	CG_PRIVATE=$_cgd/test-${T##*/}
