@@ -20,11 +20,16 @@
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 /* Strays signalled per lx_cgroup_signal() call; cgroup.kill, which takes
- * the whole tree in one write, follows after the grace anyway. */
-#define SIGNAL_BATCH 256
-/* Pids completed by one 4096-byte chunk: each needs its own newline after
- * at least one digit, so at most 2048 (plus one carried over), never more. */
-#define WINDOW 2050
+ * the whole tree in one write, follows after the grace anyway. Small, as
+ * every buffer here: supervise counts the service's processes at each
+ * state change, and each stack page it ever touches stays resident in
+ * each of 1,000 supervise processes. */
+#define SIGNAL_BATCH 64
+/* cgroup.procs is read in chunks of CHUNK bytes. Pids completed by one
+ * chunk: each needs its own newline after at least one digit, so at most
+ * CHUNK / 2 (plus one carried over), never more. */
+#define CHUNK 256
+#define WINDOW (CHUNK / 2 + 2)
 
 static int write_at(int dirfd, const char *name, const char *s)
 {
@@ -82,18 +87,28 @@ static int mkdir_open(int dirfd, const char *name)
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino)
 {
 	char name[64];
-	int n, r;
+	size_t len = strlen(root), nlen;
+	int r;
 
-	fds_init(cg);
+	/* root may be cg->path itself: the name is appended in place. */
+	if (len >= sizeof cg->path)
+		return fds_init(cg), -ENAMETOOLONG;
+	if (root != cg->path)
+		memmove(cg->path, root, len + 1);
+	cg->root_fd = cg->dir_fd = cg->sup_fd = cg->svc_fd = cg->events_fd = -1;
 	r = cgpath_leaf_name(name, sizeof name, dev, ino);
 	if (r < 0)
-		return r;
-	n = snprintf(cg->path, sizeof cg->path, "%s/%s", strcmp(root, "/") ? root : "", name);
-	if (n < 0 || (size_t)n >= sizeof cg->path)
-		return cg->path[0] = '\0', -ENAMETOOLONG;
-	cg->root_fd = open(root, DIR_FLAGS);
+		return cg->path[0] = '\0', r;
+	cg->root_fd = open(cg->path, DIR_FLAGS);
 	if (cg->root_fd < 0)
 		return -errno;
+	if (!strcmp(cg->path, "/"))
+		len = 0;
+	nlen = strlen(name);
+	if (len + 1 + nlen >= sizeof cg->path)
+		return cg->path[0] = '\0', -ENAMETOOLONG;
+	cg->path[len] = '/';
+	memcpy(cg->path + len + 1, name, nlen + 1);
 	if ((r = cg->dir_fd = mkdir_open(cg->root_fd, name)) < 0 ||
 	    (r = cg->sup_fd = mkdir_open(cg->dir_fd, "supervise")) < 0 ||
 	    (r = cg->svc_fd = mkdir_open(cg->dir_fd, "service")) < 0)
@@ -103,6 +118,30 @@ int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_
 		return -errno;
 	/* kernfs reports every freshly opened file as changed until it is
 	 * read once: read it now so EPOLLPRI means a real change. */
+	r = lx_cgroup_populated(cg);
+	return r < 0 ? r : 0;
+}
+
+int lx_cgroup_renew_service(struct lx_cgroup *cg)
+{
+	int fd, efd, r;
+
+	if (unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
+		return -errno;
+	fd = mkdir_open(cg->dir_fd, "service");
+	if (fd < 0)
+		return fd;
+	efd = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (efd < 0) {
+		r = -errno;
+		fd_close(fd);
+		return r;
+	}
+	fd_close(cg->events_fd);
+	fd_close(cg->svc_fd);
+	cg->svc_fd = fd;
+	cg->events_fd = efd;
+	/* As at open: the first read makes EPOLLPRI mean a real change. */
 	r = lx_cgroup_populated(cg);
 	return r < 0 ? r : 0;
 }
@@ -152,7 +191,7 @@ static int scan_procs(const struct lx_cgroup *cg, pid_t *pids, size_t max, pid_t
 {
 	struct cgpath_pids st = { 0 };
 	pid_t window[WINDOW];
-	char buf[4096];
+	char buf[CHUNK];
 	size_t total = 0, i;
 	ssize_t n;
 	int fd = openat(cg->svc_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -20,74 +21,110 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-/* Reads a whole /proc file into a malloc'd, NUL-terminated buffer: a
- * container's mountinfo can run to hundreds of kilobytes. Once, at start. */
-static int slurp(const char *path, char **out, size_t *len)
+/* Scratch memory of the probe, mapped and unmapped, not malloc'd: the
+ * probe runs once in each supervise, and a first malloc would leave a
+ * heap page resident for its whole life, in each of 1,000 processes. */
+static void *scratch(size_t size)
 {
-	size_t size = 16384, n = 0;
-	char *buf = NULL, *nbuf;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (fd < 0)
-		return -errno;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Reads a whole /proc file into a scratch mapping (*size bytes, to be
+ * unmapped), NUL-terminated: a container's mountinfo can run to hundreds
+ * of kilobytes. Once, at start. */
+static int slurp(const char *path, char **out, size_t *len, size_t *size)
+{
+	size_t cap = 16384, n = 0;
+	char *buf = scratch(cap), *nbuf;
+	ssize_t r = 0;
+	int fd;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		munmap(buf, cap);
+		return (int)r;
+	}
 	for (;;) {
-		if (!buf || n + 1 >= size) {
-			size = buf ? size * 2 : size;
-			nbuf = size > (64u << 20) ? NULL : realloc(buf, size);
-			if (!nbuf) {
-				free(buf);
-				fd_close(fd);
-				return -ENOMEM;
+		if (n + 1 >= cap) {
+			nbuf = cap >= (64u << 20) ? MAP_FAILED : mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+			if (nbuf == MAP_FAILED) {
+				r = -ENOMEM;
+				break;
 			}
 			buf = nbuf;
+			cap *= 2;
 		}
-		r = fd_read(fd, buf + n, size - n - 1);
+		r = fd_read(fd, buf + n, cap - n - 1);
 		if (r <= 0)
 			break;
 		n += (size_t)r;
 	}
 	fd_close(fd);
 	if (r < 0) {
-		free(buf);
+		munmap(buf, cap);
 		return (int)r;
 	}
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
+	*size = cap;
 	return 0;
 }
 
-static int find_root(char *root, size_t size, const char **why)
+/* Our cgroup's path from /proc/self/cgroup, into cg (size bytes). */
+static int self_path(char *cg, size_t size, const char **why)
 {
-	char cg[LX_CGROUP_PATH_MAX], *text;
-	size_t len;
-	int r = slurp("/proc/self/cgroup", &text, &len);
+	char *text;
+	size_t len, cap;
+	int r = slurp("/proc/self/cgroup", &text, &len, &cap);
 
 	if (r < 0)
 		return *why = "cannot read /proc/self/cgroup", r;
-	r = cgpath_self(text, len, cg, sizeof cg);
-	free(text);
+	r = cgpath_self(text, len, cg, size);
+	munmap(text, cap);
 	if (r == -ENOENT)
 		*why = "this process is in no cgroup v2 hierarchy (no 0:: line in /proc/self/cgroup)";
 	else if (r == -ESTALE)
 		*why = "the cgroup this process is in has been removed";
 	else if (r < 0)
 		*why = "cannot parse /proc/self/cgroup";
+	return r;
+}
+
+static int find_root(char *root, size_t size, const char **why)
+{
+	/* Scratch, not 4 KiB of stack: a stack page touched once stays
+	 * resident for the whole life of the process. */
+	char *cg = scratch(LX_CGROUP_PATH_MAX), *text;
+	size_t len, cap;
+	int r;
+
+	if (!cg)
+		return *why = "out of memory", -ENOMEM;
+	r = self_path(cg, LX_CGROUP_PATH_MAX, why);
 	if (r < 0)
-		return r;
+		goto out;
 	cgpath_strip_own(cg);
-	r = slurp("/proc/self/mountinfo", &text, &len);
-	if (r < 0)
-		return *why = "cannot read /proc/self/mountinfo", r;
+	r = slurp("/proc/self/mountinfo", &text, &len, &cap);
+	if (r < 0) {
+		*why = "cannot read /proc/self/mountinfo";
+		goto out;
+	}
 	r = cgpath_mount(text, len, cg, root, size);
-	free(text);
+	munmap(text, cap);
 	if (r == -ENODEV)
 		*why = "cgroup v2 is not mounted";
 	else if (r == -ENOENT)
 		*why = "no cgroup v2 mount shows the cgroup this process is in";
 	else if (r < 0)
 		*why = "cgroup v2 path too long";
+out:
+	munmap(cg, LX_CGROUP_PATH_MAX);
 	return r;
 }
 

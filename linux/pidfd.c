@@ -72,8 +72,11 @@ static __attribute__((noreturn)) void child(const struct lx_spawn *sp)
 	_exit(111);
 }
 
-/* 0: unknown, 1: clone3 works, -1: ENOSYS (seccomp or old kernel). */
-static int clone3_state;
+/* 2: unknown, 1: clone3 works, -1: ENOSYS (seccomp or old kernel).
+ * Unknown is 2, not 0, to keep it in .data: supervise writes that page
+ * anyway, while in .bss it would dirty a page of its own in each of
+ * 1,000 supervise processes. */
+static int clone3_state = 2;
 
 static long do_clone3(const struct lx_spawn *sp, int *pidfd)
 {

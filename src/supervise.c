@@ -1,12 +1,15 @@
 /* supervise DIR: starts DIR/run, restarts it, obeys supervise/control,
  * and keeps supervise/status (0.76's 18 bytes) and supervise/state.
- * One epoll loop over a signalfd, the children's pidfds and the control
- * fifo; every decision is made by the pure state machine in svfsm.c,
- * this file only performs what it says. */
+ * One epoll loop over a signalfd, the children's pidfds, the control
+ * fifo, the service cgroup's cgroup.events and the readiness channels;
+ * every decision is made by the pure state machine in svfsm.c, this file
+ * only performs what it says (supervise_cg.c: the cgroup; supervise_child.c:
+ * starting run and finish). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,34 +24,11 @@
 #include <dt/svfsm.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>
-#include <lx/evloop.h>
 #include <lx/pidfd.h>
-#include <lx/sigfd.h>
 
-extern char **environ;
+#include "supervise.h"
 
-enum tag { TAG_SIGNAL, TAG_CONTROL, TAG_RUN, TAG_FINISH };
-
-struct child {
-	pid_t pid;
-	int pidfd;
-};
-
-struct sv {
-	const char *dir;
-	struct svfsm m;
-	struct lx_evloop loop;
-	struct lx_sigfd sig;
-	int fd_lock, fd_control, fd_ok;
-	struct child run, finish;
-	int run_complaint;    /* last reason `run` could not start, to say it once */
-	int dirty;            /* status and state need rewriting */
-	uint32_t self_pid;
-};
-
-static void feed(struct sv *sv, const struct svfsm_event *ev);
-
-static void event_now(struct svfsm_event *ev, enum svfsm_event_type type)
+void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->type = type;
@@ -56,13 +36,13 @@ static void event_now(struct svfsm_event *ev, enum svfsm_event_type type)
 	ev->real_ns = lx_now_real_ns();
 }
 
-static void feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
+void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
 {
 	struct svfsm_event ev;
 
-	event_now(&ev, type);
+	sv_event_now(&ev, type);
 	ev.pid = pid;
-	feed(sv, &ev);
+	sv_feed(sv, &ev);
 }
 
 /* ---- files: status, state, the service's settings ---------------------- */
@@ -92,13 +72,24 @@ static void replace(struct sv *sv, const char *name, const void *data, size_t le
 		dt_warn_sys("unable to rename %s/%s to %s", sv->dir, tmp, name);
 }
 
+/* Everything big that supervise keeps, in one static block whose order is
+ * chosen for memory: every page touched once stays resident in each of
+ * 1,000 supervise processes, and three of these buffers (the cgroup path
+ * in sv.cg, the one in ss, the state text) are mostly never written. In
+ * this order the written parts share pages: sv's fields after its path,
+ * then ss's head, then ss's last field (after its path) with the text's
+ * head. Static, not on the stack: 14 KiB there would push every call
+ * deeper, and .bss that is never written costs nothing. */
+static struct {
+	struct sv sv;
+	struct svstate ss;
+	char text[SVSTATE_TEXT_MAX];
+} mem;
+
 static void announce(struct sv *sv)
 {
-	/* Static, not on the stack: 1.7 KiB here sits under snprintf's own
-	 * deep frame, and every stack page ever touched stays resident in
-	 * each of 1,000 supervise processes; .bss shares the data page. */
-	static struct svstate ss;
-	static char text[SVSTATE_TEXT_MAX];
+	struct svstate *ss = &mem.ss;
+	char *text = mem.text;
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
 	struct stat sb;
@@ -109,19 +100,23 @@ static void announce(struct sv *sv)
 	svstatus_encode(&st, rec);
 	replace(sv, "status", rec, sizeof rec);
 
-	memset(&ss, 0, sizeof ss);
-	svfsm_state(&sv->m, &ss);
-	ss.normally_up = stat("down", &sb) < 0;
-	ss.procs = -1; /* the cgroup work fills procs and cgroup */
-	strcpy(ss.cgroup, "none");
-	ss.supervise_pid = sv->self_pid;
-	n = svstate_format(&ss, text, sizeof text);
-	if (n > 0)
+	/* No memset: every field is set below, and clearing the whole
+	 * struct would touch every page of its cgroup buffer. */
+	svfsm_state(&sv->m, ss);
+	ss->normally_up = stat("down", &sb) < 0;
+	ss->procs = sv_cg_procs(sv);
+	strcpy(ss->cgroup, sv->has_cg ? sv->cg.path : "none");
+	ss->supervise_pid = sv->self_pid;
+	n = svstate_format(ss, text, SVSTATE_TEXT_MAX);
+	/* The service's last STATUS= (NOTIFY_SOCKET), control bytes already
+	 * made '?': one more key, which readers that do not know it skip. */
+	if (n > 0 && sv->status[0] && sv->m.pid)
+		n += snprintf(text + n, SVSTATE_TEXT_MAX - (size_t)n, "status=%s\n", sv->status);
+	if (n > 0 && n < SVSTATE_TEXT_MAX)
 		replace(sv, "state", text, (size_t)n);
 }
 
-/* Reads a small optional file; -ENOENT when it is absent. */
-static int read_small(const char *name, char *buf, size_t size)
+int sv_read_small(const char *name, char *buf, size_t size)
 {
 	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ssize_t n;
@@ -142,7 +137,7 @@ static void read_settings(struct sv *sv, struct svconf *c)
 	for (f = 0; f < SVCONF_NFILES; f++) {
 		const char *name = svconf_name((enum svconf_file)f);
 
-		n = read_small(name, buf, sizeof buf);
+		n = sv_read_small(name, buf, sizeof buf);
 		if (n == -ENOENT)
 			continue;
 		if (n < 0)
@@ -155,111 +150,6 @@ static void read_settings(struct sv *sv, struct svconf *c)
 
 /* ---- children ----------------------------------------------------------- */
 
-static void child_failed(enum lx_spawn_stage stage, int err, void *arg)
-{
-	const char **what = arg;
-
-	/* compat: 0.76's child says this (as "fatal") when execve fails. */
-	dt_die_errno(DT_EX_TEMP, err, "unable to start %s/%s", what[0], what[1]);
-}
-
-static int spawn(struct sv *sv, struct child *c, enum tag tag, char *const *argv)
-{
-	const char *what[2] = { sv->dir, argv[0] + 2 };
-	struct lx_spawn sp = {
-		.path = argv[0], .argv = argv, .envp = environ, .sigfd = &sv->sig,
-		.cgroup_fd = -1, .keep_fd = -1, .child_failed = child_failed, .arg = what,
-	};
-	int fd, r;
-	pid_t pid = lx_pidfd_spawn(&sp, &fd);
-
-	if (pid < 0)
-		return pid;
-	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, tag);
-	if (r < 0)
-		dt_warn_errno(-r, "unable to watch %s/%s", sv->dir, argv[0] + 2);
-	c->pid = pid;
-	c->pidfd = fd;
-	return 0;
-}
-
-/* Why `run` cannot start, as an errno, 0 if it looks startable. A dangling
- * symbolic link is told apart from a missing file: ELOOP's slot. */
-static int run_problem(const char *name, int *dangling)
-{
-	struct stat sb;
-
-	*dangling = 0;
-	if (stat(name, &sb) < 0) {
-		int e = errno;
-
-		*dangling = e == ENOENT && lstat(name, &sb) == 0;
-		return e;
-	}
-	if (S_ISDIR(sb.st_mode))
-		return EISDIR;
-	if (!S_ISREG(sb.st_mode) || access(name, X_OK) < 0)
-		return EACCES;
-	return 0;
-}
-
-static void start_run(struct sv *sv)
-{
-	static char *const argv[] = { "./run", NULL };
-	int dangling, e, r;
-
-	read_settings(sv, &sv->m.conf);
-	e = run_problem("run", &dangling);
-	if (e) {
-		if (e + 1000 * dangling != sv->run_complaint) {
-			if (dangling)
-				dt_warn("unable to start %s/run: dangling symbolic link, "
-					"retrying every second", sv->dir);
-			else
-				dt_warn_errno(e, "unable to start %s/run (retrying every second)",
-					      sv->dir);
-		}
-		sv->run_complaint = e + 1000 * dangling;
-		feed_simple(sv, SVE_RUN_BAD, 0);
-		return;
-	}
-	sv->run_complaint = 0;
-	r = spawn(sv, &sv->run, TAG_RUN, argv);
-	if (r < 0) {
-		dt_warn_errno(-r, "unable to fork for %s", sv->dir);
-		feed_simple(sv, SVE_SPAWN_FAILED, 0);
-		return;
-	}
-	feed_simple(sv, SVE_SPAWNED, (uint32_t)sv->run.pid);
-}
-
-static void start_finish(struct sv *sv, const int args[2])
-{
-	char a0[16], a1[16];
-	char *argv[] = { "./finish", a0, a1, NULL };
-	int dangling, e, r;
-
-	e = run_problem("finish", &dangling);
-	if (e == ENOENT && !dangling) {
-		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
-	}
-	if (e) {
-		dt_warn_errno(dangling ? ENOENT : e, "unable to start %s/finish", sv->dir);
-		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
-	}
-	snprintf(a0, sizeof a0, "%d", args[0]);
-	snprintf(a1, sizeof a1, "%d", args[1]);
-	r = spawn(sv, &sv->finish, TAG_FINISH, argv);
-	if (r < 0) {
-		dt_warn_errno(-r, "unable to fork for %s/finish", sv->dir);
-		feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
-	}
-	feed_simple(sv, SVE_FINISH_SPAWNED, (uint32_t)sv->finish.pid);
-}
-
 static void signal_child(struct child *c, int sig)
 {
 	/* -ESRCH: it has exited and its pidfd event is on its way. */
@@ -267,20 +157,35 @@ static void signal_child(struct child *c, int sig)
 		lx_pidfd_send_signal(c->pidfd, sig);
 }
 
+/* An adopted process is not our child: no status to reap; its pidfd
+ * turns readable when it has exited. */
+static int adopted_gone(struct child *c)
+{
+	struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
 /* Returns 1 and fills ev if c was reaped. */
 static int reap(struct sv *sv, struct child *c, struct svfsm_event *ev)
 {
-	int st, r;
+	int st = 0, r;
 
 	if (c->pidfd < 0)
 		return 0;
-	r = lx_pidfd_reap(c->pidfd, &st);
+	if (c->adopted) {
+		r = adopted_gone(c);
+		ev->unknown = 1;
+	} else {
+		r = lx_pidfd_reap(c->pidfd, &st);
+	}
 	if (r <= 0)
 		return 0;
 	lx_evloop_del(&sv->loop, c->pidfd);
 	fd_close(c->pidfd);
 	c->pidfd = -1;
 	c->pid = 0;
+	c->adopted = 0;
 	ev->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	ev->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	return 1;
@@ -306,12 +211,14 @@ static void reap_children(struct sv *sv)
 {
 	struct svfsm_event ev;
 
-	event_now(&ev, SVE_RUN_EXITED);
-	if (reap(sv, &sv->run, &ev))
-		feed(sv, &ev);
-	event_now(&ev, SVE_FINISH_EXITED);
+	sv_event_now(&ev, SVE_RUN_EXITED);
+	if (reap(sv, &sv->run, &ev)) {
+		sv_ready_close(sv);
+		sv_feed(sv, &ev);
+	}
+	sv_event_now(&ev, SVE_FINISH_EXITED);
 	if (reap(sv, &sv->finish, &ev))
-		feed(sv, &ev);
+		sv_feed(sv, &ev);
 	reap_strangers(sv);
 }
 
@@ -325,8 +232,10 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 		signal_child(&sv->run, SIGCONT);
 	if (a->flags & SVA_KILL_FINISH)
 		signal_child(&sv->finish, SIGKILL);
-	/* SVA_STRAYS_TERM, SVA_STRAYS_KILL: the cgroup work performs these;
-	 * until then sv->m.cgroup is 0 and the machine never asks. */
+	if (a->flags & SVA_STRAYS_TERM)
+		sv_cg_strays_term(sv);
+	if (a->flags & SVA_STRAYS_KILL)
+		sv_cg_strays_kill(sv, a->strays_kills);
 	/* Announcements are coalesced to one per wakeup, written after the
 	 * spawns: a restart forks first and renames after (on ext4 a rename
 	 * over an existing file flushes the new one, milliseconds), and the
@@ -334,16 +243,19 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 	if (a->flags & SVA_ANNOUNCE)
 		sv->dirty = 1;
 	if (a->flags & SVA_SPAWN_FINISH)
-		start_finish(sv, a->finish_args);
-	if (a->flags & SVA_SPAWN_RUN)
-		start_run(sv);
+		sv_start_finish(sv, a->finish_args);
+	if (a->flags & SVA_SPAWN_RUN) {
+		read_settings(sv, &sv->m.conf);
+		sv_start_run(sv);
+	}
 	if (a->flags & SVA_EXIT) {
 		announce(sv);
+		sv_cg_exit(sv);
 		_exit(0);
 	}
 }
 
-static void feed(struct sv *sv, const struct svfsm_event *ev)
+void sv_feed(struct sv *sv, const struct svfsm_event *ev)
 {
 	struct svfsm_actions a;
 
@@ -410,6 +322,10 @@ static void enter_dir(struct sv *sv)
 		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", sv->dir);
 	if (stat("down", &sb) < 0 && errno != ENOENT)
 		dt_die_sys(DT_EX_TEMP, "unable to stat %s/down", sv->dir);
+	if (stat(".", &sb) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to stat %s", sv->dir);
+	sv->dev = sb.st_dev;
+	sv->ino = sb.st_ino;
 	make_supervise_dir();
 	sv->fd_lock = open("supervise/lock",
 			   O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
@@ -454,9 +370,9 @@ static void on_control(struct sv *sv)
 
 	while ((n = fd_read(sv->fd_control, buf, sizeof buf)) > 0) {
 		for (i = 0; i < n; i++) {
-			event_now(&ev, SVE_CONTROL);
+			sv_event_now(&ev, SVE_CONTROL);
 			ev.ctl = buf[i];
-			feed(sv, &ev);
+			sv_feed(sv, &ev);
 		}
 	}
 }
@@ -467,7 +383,7 @@ static void on_signals(struct sv *sv)
 
 	while ((sig = lx_sigfd_read(&sv->sig)) > 0) {
 		if (sig == SIGTERM)
-			feed_simple(sv, SVE_TERM, 0);
+			sv_feed_simple(sv, SVE_TERM, 0);
 		else if (sig == SIGCHLD)
 			reap_children(sv);
 	}
@@ -482,7 +398,7 @@ static void loop(struct sv *sv)
 		uint64_t deadline = svfsm_deadline(&sv->m);
 
 		if (deadline && lx_now_mono_ns() >= deadline)
-			feed_simple(sv, SVE_TIMER, 0);
+			sv_feed_simple(sv, SVE_TIMER, 0);
 		if (sv->dirty)
 			announce(sv);
 		n = lx_evloop_wait(&sv->loop, ev, 8,
@@ -493,6 +409,9 @@ static void loop(struct sv *sv)
 			case TAG_CONTROL: on_control(sv); break;
 			case TAG_RUN:
 			case TAG_FINISH: reap_children(sv); break;
+			case TAG_CGROUP: sv_cg_on_events(sv); break;
+			case TAG_NOTIFY_FD: sv_ready_on_pipe(sv); break;
+			case TAG_NOTIFY_SOCK: sv_ready_on_socket(sv); break;
 			}
 		}
 	}
@@ -500,23 +419,34 @@ static void loop(struct sv *sv)
 
 int main(int argc, char **argv)
 {
-	struct sv sv = { .run = { 0, -1 }, .finish = { 0, -1 } };
-	struct svfsm_event ev;
+	struct sv *sv = &mem.sv;
+	struct svfsm_event ev, adopt;
 	struct stat sb;
+	int adopted;
 
 	dt_progname = "supervise";
+	sv->run.pidfd = sv->finish.pidfd = -1;
+	sv->notify_rfd = sv->notify_sock = -1;
+	sv->svc_uid = (uid_t)-1;
 	if (argc != 2)
 		dt_die_usage(DT_EX_USAGE, "dir");
-	sv.dir = argv[1];
-	sv.self_pid = (uint32_t)getpid();
-	svfsm_init(&sv.m);
-	open_signals(&sv);
-	enter_dir(&sv);
-	open_control(&sv);
-	event_now(&ev, SVE_INIT);
+	sv->dir = argv[1];
+	sv->self_pid = (uint32_t)getpid();
+	svfsm_init(&sv->m);
+	open_signals(sv);
+	enter_dir(sv);
+	sv_cg_setup(sv);
+	open_control(sv);
+	sv_event_now(&ev, SVE_INIT);
 	ev.normally_up = stat("down", &sb) < 0;
-	feed(&sv, &ev);
-	announce(&sv);
-	open_ok(&sv);
-	loop(&sv);
+	adopted = sv_cg_adopt(sv, &ev, &adopt);
+	/* stray-grace and timeout-kill apply before any start here. */
+	if (adopted || ev.leftovers)
+		read_settings(sv, &sv->m.conf);
+	sv_feed(sv, &ev);
+	if (adopted)
+		sv_feed(sv, &adopt);
+	announce(sv);
+	open_ok(sv);
+	loop(sv);
 }

@@ -27,7 +27,7 @@ struct svconf {
 	uint64_t finish_timeout_ns;  /* default 5 s */
 	int has_timeout_kill;        /* default 0: 0.76 never escalates */
 	uint64_t timeout_kill_ns;
-	uint64_t stray_grace_ns;     /* default 1 s; used once cgroups land */
+	uint64_t stray_grace_ns;     /* default 1 s: TERM to strays, then the kill */
 	int notification_fd;         /* -1: none; hook for readiness */
 };
 

@@ -14,10 +14,18 @@
  * SVA_SPAWN_FINISH it reports SVE_FINISH_SPAWNED or SVE_FINISH_SKIPPED
  * (no finish, or it could not start).
  *
- * Hooks for the cgroup and readiness work: with `cgroup` set, the end of
- * the main process first clears the service's cgroup (SVA_STRAYS_TERM, a
- * stray-grace deadline, SVA_STRAYS_KILL) until SVE_STRAYS_GONE; with
- * `wait_ready` set, a new process is `starting` until SVE_READY. */
+ * Containment: with `cgroup` set (the service has a cgroup, or in the
+ * fallback a process group, of its own), the end of the main process first
+ * clears what is left of the service (SVA_STRAYS_TERM, a stray-grace
+ * deadline, SVA_STRAYS_KILL, repeated every SVFSM_REKILL_NS while something
+ * survives it) until SVE_STRAYS_GONE, then runs finish; a finish that ran
+ * is cleared after the same way before the next start. SVE_INIT with
+ * `leftovers` (a predecessor's processes that could not be adopted) clears
+ * them before the first start. SVE_ADOPTED takes over a main process a
+ * killed predecessor left running, instead of starting a second copy.
+ *
+ * Readiness: with `wait_ready` set, a new process is `starting` until
+ * SVE_READY; without, it is `up` and never `ready`. */
 
 #include <stdint.h>
 
@@ -37,8 +45,10 @@ enum svfsm_event_type {
 	SVE_FINISH_EXITED,  /* finish reaped */
 	SVE_TIMER,          /* the deadline may have passed */
 	SVE_TERM,           /* SIGTERM to supervise */
-	SVE_READY,          /* readiness notification (hook) */
-	SVE_STRAYS_GONE,    /* the service's cgroup is empty (hook) */
+	SVE_READY,          /* readiness notification */
+	SVE_STRAYS_GONE,    /* the service's cgroup is empty */
+	SVE_ADOPTED,        /* a running main process taken over: pid, want,
+			     * ready, stamp */
 };
 
 struct svfsm_event {
@@ -47,9 +57,16 @@ struct svfsm_event {
 	uint64_t real_ns;
 	unsigned char ctl;  /* SVE_CONTROL */
 	int normally_up;    /* SVE_INIT */
-	uint32_t pid;       /* SVE_SPAWNED, SVE_FINISH_SPAWNED */
+	int leftovers;      /* SVE_INIT: the cgroup holds processes to clear */
+	uint32_t pid;       /* SVE_SPAWNED, SVE_FINISH_SPAWNED, SVE_ADOPTED */
 	int code;           /* SVE_RUN_EXITED: exit code, or -1 if killed */
 	int sig;            /* SVE_RUN_EXITED: signal number, or 0 */
+	int unknown;        /* SVE_RUN_EXITED: an adopted process, not our
+			     * child: its status cannot be known */
+	char want;          /* SVE_ADOPTED: the predecessor's 'u', 'd', 'o'; 0: keep */
+	int ready;          /* SVE_ADOPTED: the predecessor saw it ready */
+	int has_stamp;      /* SVE_ADOPTED: stamp is the predecessor's start label */
+	struct tai64n stamp;
 };
 
 /* Action bits. The order of the bits is the order of execution. */
@@ -67,6 +84,8 @@ struct svfsm_actions {
 	unsigned flags;
 	int sig;
 	int finish_args[2]; /* EXIT, SIGNAL */
+	uint32_t strays_kills; /* SVA_STRAYS_KILL: 1 the first time; more: it
+				* did not work (D state), say so */
 };
 
 enum svfsm_deadline {
@@ -74,7 +93,14 @@ enum svfsm_deadline {
 	SVD_START,      /* backoff or bad-run retry is over */
 	SVD_KILL,       /* timeout-kill after TERM */
 	SVD_FINISH,     /* finish-timeout */
-	SVD_STRAYS,     /* stray-grace (cgroup hook) */
+	SVD_STRAYS,     /* stray-grace, then the kill's repetition */
+};
+
+/* What clearing the service's processes leads to. */
+enum svfsm_strays {
+	SVF_STRAYS_NONE,
+	SVF_STRAYS_FINISH,  /* the main process ended: then finish */
+	SVF_STRAYS_START,   /* finish ended, or leftovers: then a start */
 };
 
 struct svfsm {
@@ -84,7 +110,8 @@ struct svfsm {
 	int exit_requested;   /* svc -x or SIGTERM */
 	int expect_exit;      /* the next exit follows svc -d/-t/-k */
 	int start_now;        /* svc -u/-o while finishing */
-	int strays;           /* clearing the cgroup before finish */
+	enum svfsm_strays strays; /* clearing the cgroup, and what follows */
+	uint32_t strays_kills;    /* SVA_STRAYS_KILL in this clearing */
 	int spawning;         /* SVA_SPAWN_RUN asked, result not yet reported */
 	uint32_t pid;         /* main process, 0 if none */
 	uint32_t finish_pid;
@@ -109,6 +136,9 @@ struct svfsm {
 };
 
 #define SVFSM_RETRY_NS SVCONF_NS /* a bad run is retried every second */
+/* A process that survives cgroup.kill is stuck in the kernel (D state): it
+ * is killed again, and supervise warns, this often; never a second copy. */
+#define SVFSM_REKILL_NS (10 * SVCONF_NS)
 
 void svfsm_init(struct svfsm *m);
 /* Feeds one event; fills *act (cleared first). */

@@ -53,7 +53,8 @@ int lx_cgroup_probe(const char *override, char *root, size_t size, const char **
 
 /* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with
  * its supervise/ and service/ leaves and opens them; dev and ino are those
- * of the service directory. cg is filled even on failure so that
+ * of the service directory. root may be cg->path itself (where
+ * lx_cgroup_probe() put it: no second 4 KiB buffer). cg is filled even on failure so that
  * lx_cgroup_close() is always safe. -ENAMETOOLONG, -errno of mkdir/open. */
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino);
 /* Closes the fds; leaves the directories. Safe on a zeroed or failed cg. */
@@ -71,6 +72,17 @@ int lx_cgroup_enter_service(const struct lx_cgroup *cg, pid_t pid);
  * struct clone_args from <linux/sched.h>. */
 struct clone_args;
 void lx_cgroup_clone_args(const struct lx_cgroup *cg, struct clone_args *args);
+
+/* Replaces an empty service/ leaf by a new one (rmdir, mkdir) and reopens
+ * svc_fd and events_fd (new numbers: the caller re-adds events_fd to its
+ * epoll set; closing the old one took it out). Why: on the kernels tested
+ * (6.18), once cgroup.kill has been written to a cgroup, every child that
+ * clone3 CLONE_INTO_CGROUP puts there later is killed at birth (the
+ * kill sequence is taken from the parent's cgroup, not the target's), so a
+ * leaf that was ever killed, by us or by a predecessor, cannot take a new
+ * run. Limits written to the old leaf are gone: write them after this.
+ * -EBUSY: it still holds processes (then nothing changed). */
+int lx_cgroup_renew_service(struct lx_cgroup *cg);
 
 /* Re-reads service/cgroup.events: 1 populated, 0 empty. Reading is also
  * what re-arms EPOLLPRI on events_fd (kernfs reports a change until the

@@ -125,24 +125,32 @@ static int covers(const char *root, const char *cgpath)
 	return (int)n;
 }
 
-static int join(const char *mnt, const char *rest, char *out, size_t size)
+/* out holds the mount point; appends rest (the part of cgpath below the
+ * mount's root) in place. */
+static int join(char *out, size_t size, const char *rest)
 {
-	int n;
+	size_t m = strlen(out), r;
 
-	if (strcmp(rest, "/") == 0 || rest[0] == '\0')
+	if (strcmp(rest, "/") == 0)
 		rest = "";
-	if (strcmp(mnt, "/") == 0 && rest[0])
-		mnt = "";
-	n = snprintf(out, size, "%s%s", mnt, rest);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+	if (strcmp(out, "/") == 0 && rest[0])
+		m = 0;
+	r = strlen(rest);
+	if (m + r >= size)
+		return -ENAMETOOLONG;
+	memcpy(out + m, rest, r + 1);
+	return 0;
 }
 
+/* out serves as the scratch buffer for each root field, so that the
+ * function needs no 8 KiB of stack of its own (supervise runs it once, and
+ * stack pages touched once stay resident): a first pass finds the best
+ * line, then its mount point is unescaped into out and joined. */
 int cgpath_mount(const char *mountinfo, size_t len, const char *cgpath, char *out, size_t size)
 {
 	const char *text = mountinfo, *end = mountinfo + len;
-	char root[4096], mnt[4096];
-	struct span line, f;
-	int best = -1, seen = 0, r = -ENOENT;
+	struct span line, f, best_mnt = { NULL, 0 };
+	int best = -1, seen = 0;
 
 	while (next_line(&text, end, &line)) {
 		int n;
@@ -150,21 +158,21 @@ int cgpath_mount(const char *mountinfo, size_t len, const char *cgpath, char *ou
 		if (!fstype_is(line, "cgroup2"))
 			continue;
 		seen = 1;
-		if (!field(line, 3, &f) || unescape(f, root, sizeof root) < 0)
+		if (!field(line, 3, &f) || unescape(f, out, size) < 0)
 			continue;
-		n = covers(root, cgpath);
-		if (n <= best)
+		n = covers(out, cgpath);
+		if (n <= best || !field(line, 4, &f))
 			continue;
-		if (!field(line, 4, &f) || unescape(f, mnt, sizeof mnt) < 0)
-			continue;
-		r = join(mnt, cgpath + n, out, size);
-		if (r < 0)
-			return r;
 		best = n;
+		best_mnt = f;
 	}
 	if (!seen)
 		return -ENODEV;
-	return r;
+	if (best < 0)
+		return -ENOENT;
+	if (unescape(best_mnt, out, size) < 0)
+		return -ENAMETOOLONG;
+	return join(out, size, cgpath + best);
 }
 
 /* Digits of length >= 1 at s, up to end; returns the count. */

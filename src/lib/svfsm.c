@@ -242,6 +242,17 @@ static void begin_finish(struct svfsm *m, const struct svfsm_event *ev, struct s
 	act->finish_args[1] = m->finish_args[1];
 }
 
+/* TERM to what is left at once, the kill after stray-grace. The caller
+ * reports SVE_STRAYS_GONE at once if nothing was left. */
+static void clear_strays(struct svfsm *m, enum svfsm_strays then, const struct svfsm_event *ev,
+			 struct svfsm_actions *act)
+{
+	m->strays = then;
+	m->strays_kills = 0;
+	act->flags |= SVA_STRAYS_TERM;
+	set_deadline(m, SVD_STRAYS, after(ev->mono_ns, m->conf.stray_grace_ns));
+}
+
 static void on_run_exited(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
 {
 	if (!m->pid)
@@ -250,17 +261,23 @@ static void on_run_exited(struct svfsm *m, const struct svfsm_event *ev, struct 
 	label(ev->real_ns, &m->stamp);
 	m->paused = 0;
 	m->has_ready_since = 0;
-	m->last_exit = ev->sig ? SVS_EXIT_SIGNAL : SVS_EXIT_CODE;
-	m->last_code = ev->sig ? ev->sig : ev->code;
-	m->finish_args[0] = ev->sig ? -1 : ev->code;
-	m->finish_args[1] = ev->sig;
+	if (ev->unknown) {
+		/* Adopted: not our child, no status. finish gets "-1 0". */
+		m->last_exit = SVS_EXIT_NONE;
+		m->last_code = 0;
+		m->finish_args[0] = -1;
+		m->finish_args[1] = 0;
+	} else {
+		m->last_exit = ev->sig ? SVS_EXIT_SIGNAL : SVS_EXIT_CODE;
+		m->last_code = ev->sig ? ev->sig : ev->code;
+		m->finish_args[0] = ev->sig ? -1 : ev->code;
+		m->finish_args[1] = ev->sig;
+	}
 	classify_exit(m, ev);
 	set_deadline(m, SVD_NONE, 0);
 	if (m->cgroup) {
-		m->strays = 1;
-		act->flags |= SVA_STRAYS_TERM;
-		set_deadline(m, SVD_STRAYS, after(ev->mono_ns, m->conf.stray_grace_ns));
 		set_state(m, SVS_STOPPING, ev, act);
+		clear_strays(m, SVF_STRAYS_FINISH, ev, act);
 		return;
 	}
 	begin_finish(m, ev, act);
@@ -306,8 +323,13 @@ static void on_timer(struct svfsm *m, const struct svfsm_event *ev, struct svfsm
 			act->flags |= SVA_KILL_FINISH;
 		break;
 	case SVD_STRAYS:
-		if (m->strays)
+		if (m->strays) {
 			act->flags |= SVA_STRAYS_KILL;
+			if (m->strays_kills < UINT32_MAX)
+				m->strays_kills++;
+			act->strays_kills = m->strays_kills;
+			set_deadline(m, SVD_STRAYS, after(ev->mono_ns, SVFSM_REKILL_NS));
+		}
 		break;
 	case SVD_NONE:
 		break;
@@ -330,10 +352,63 @@ static void on_finish_done(struct svfsm *m, const struct svfsm_event *ev,
 			   struct svfsm_actions *act)
 {
 	/* EXITED needs a finish that started; SKIPPED means none did. */
-	if (m->state != SVS_FINISHING || (ev->type == SVE_FINISH_EXITED) != !!m->finish_pid)
+	if (m->state != SVS_FINISHING || m->strays ||
+	    (ev->type == SVE_FINISH_EXITED) != !!m->finish_pid)
 		return;
 	m->finish_pid = 0;
+	/* finish runs in the service's cgroup too: what it left behind is
+	 * cleared before the next start (state stays finishing meanwhile). */
+	if (m->cgroup && ev->type == SVE_FINISH_EXITED) {
+		clear_strays(m, SVF_STRAYS_START, ev, act);
+		return;
+	}
 	after_down(m, ev, act);
+}
+
+static void on_strays_gone(struct svfsm *m, const struct svfsm_event *ev,
+			   struct svfsm_actions *act)
+{
+	enum svfsm_strays then = m->strays;
+
+	if (!then)
+		return;
+	m->strays = SVF_STRAYS_NONE;
+	m->strays_kills = 0;
+	set_deadline(m, SVD_NONE, 0);
+	if (then == SVF_STRAYS_FINISH)
+		begin_finish(m, ev, act);
+	else
+		after_down(m, ev, act);
+}
+
+/* A predecessor was killed and left its main process running: it becomes
+ * ours, as if just spawned, but keeps its start label and readiness. */
+static void on_adopted(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
+{
+	if (m->state != SVS_DOWN || m->pid || m->spawning || !ev->pid)
+		return;
+	m->pid = ev->pid;
+	m->started_ns = ev->mono_ns;
+	if (ev->has_stamp)
+		m->stamp = ev->stamp;
+	else
+		label(ev->real_ns, &m->stamp);
+	m->paused = 0;
+	m->expect_exit = 0;
+	m->start_now = 0;
+	m->has_next_start = 0;
+	m->has_ready_since = 0;
+	set_deadline(m, SVD_NONE, 0);
+	if (ev->want == 'u' || ev->want == 'd' || ev->want == 'o')
+		m->want = ev->want;
+	if (ev->ready) {
+		m->has_ready_since = 1;
+		label(ev->real_ns, &m->ready_since);
+	}
+	set_state(m, ev->ready ? SVS_READY : m->wait_ready ? SVS_STARTING : SVS_UP, ev, act);
+	m->since = m->stamp;
+	if (m->want == 'd')
+		stop_main(m, ev, act);
 }
 
 static void on_ready(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
@@ -356,6 +431,10 @@ static void on_init(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_
 	 * its first wait). */
 	if (ev->normally_up)
 		set_deadline(m, SVD_START, ev->mono_ns);
+	if (ev->leftovers && m->cgroup) {
+		set_state(m, SVS_STOPPING, ev, act);
+		clear_strays(m, SVF_STRAYS_START, ev, act);
+	}
 }
 
 void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
@@ -372,7 +451,7 @@ void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_acti
 		break;
 	case SVE_RUN_EXITED: on_run_exited(m, ev, act); break;
 	case SVE_FINISH_SPAWNED:
-		if (m->state == SVS_FINISHING && !m->finish_pid) {
+		if (m->state == SVS_FINISHING && !m->finish_pid && !m->strays) {
 			m->finish_pid = ev->pid;
 			set_deadline(m, SVD_FINISH, after(ev->mono_ns, m->conf.finish_timeout_ns));
 		}
@@ -382,13 +461,8 @@ void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_acti
 	case SVE_TIMER: on_timer(m, ev, act); break;
 	case SVE_TERM: on_term(m, ev, act); break;
 	case SVE_READY: on_ready(m, ev, act); break;
-	case SVE_STRAYS_GONE:
-		if (m->strays) {
-			m->strays = 0;
-			set_deadline(m, SVD_NONE, 0);
-			begin_finish(m, ev, act);
-		}
-		break;
+	case SVE_STRAYS_GONE: on_strays_gone(m, ev, act); break;
+	case SVE_ADOPTED: on_adopted(m, ev, act); break;
 	}
 }
 

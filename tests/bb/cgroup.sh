@@ -1,75 +1,45 @@
 #!/bin/sh
-# Every service in its own cgroup (issue 6): no strays after svc -d, no
-# second copy after a supervise is killed, readiness through notification-fd
-# and NOTIFY_SOCKET, user and capabilities, limits, and the fallback to a
-# process group when cgroup v2 cannot be used.
+# Every service in its own cgroup (issue 6): no strays after svc -d/-t/-k or
+# an exit on its own, finish only once they are gone, no second copy after a
+# supervise is killed, the cgroup removed on exit, and the fallback to a
+# process group. Readiness, user, capabilities and limits: cgroup-ready.sh.
 . "$DT_SRCDIR/tests/bb/lib.sh"
+. "$DT_SRCDIR/tests/bb/cglib.sh"
 
 need_root
-command -v supervise >/dev/null 2>&1 && [ -x "$DT_BINDIR/supervise" ] ||
-	skip_all "supervise is not built in this tree"
+# Every supervise here puts its tree under a private root, removed at exit
+# even after a failure.
+cg_private || skip_all "cannot make a private cgroup v2 directory here"
+trap '_cleanup; cg_cleanup' EXIT
+trap '_cleanup; cg_cleanup; exit 99' INT TERM HUP
+. "$DT_SRCDIR/tests/bb/cgroup-lib.sh"
 
-# stateval DIR KEY: a field of DIR/supervise/state.
-stateval() { sed -n "s/^$2=//p" "$1/supervise/state" 2>/dev/null; }
-# field_is DIR KEY VALUE: for wait_until, which must re-read the file.
-field_is() { [ "$(stateval "$1" "$2")" = "$3" ]; }
-has_pid() { p=$(stateval "$1" pid); [ -n "$p" ] && [ "$p" != 0 ]; }
-# gone PID: no such process, or only a zombie left.
-gone() { [ ! -d "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-alive() { ! gone "$1"; }
-
-# mksvc DIR RUN-SCRIPT-BODY: a service directory, world-readable so a
-# service running as nobody can read its own run.
-mksvc() {
-	mkdir -p "$1"
-	chmod 755 "$1"
-	printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
-	chmod 755 "$1/run"
-}
-
-# start DIR [ENV=VALUE...]: starts supervise DIR in the background, its
-# stderr in DIR.err; the pid is in $sup.
-start() {
-	_dir=$1; shift
-	env "$@" supervise "$_dir" 2>>"$_dir.err" &
-	sup=$!
-	track "$sup"
-}
-
-# stop DIR PID: svc -dx and wait (bounded) for supervise to exit.
-stop() {
-	svc -dx "$1" 2>/dev/null
-	wait_until 10 gone "$2" || kill -KILL "$2" 2>/dev/null
-}
-
-chmod 755 "$T"
-
-# Feature detection: supervise writes "cgroup=PATH" into supervise/state
-# once it runs services in cgroups; "none" (or no such line) means it does
-# not, or cgroup v2 is not usable here. Either way the issue-6 tests
-# cannot run: skip all, do not fail.
+# --- the layout
 mksvc "$T/probe" 'exec sleep 1000'
 start "$T/probe"
 wait_until 5 has_pid "$T/probe"
 cg=$(stateval "$T/probe" cgroup)
+same "state: cgroup=SUPERVISE_CGROUP/dtng-DEV-INO" "$CG_PRIVATE/dtng-$(stat -c %d-%i "$T/probe")" "$cg"
+check "run is in service/" grep -qx "$(stateval "$T/probe" pid)" "$cg/service/cgroup.procs"
+check "supervise is in supervise/" grep -qx "$sup" "$cg/supervise/cgroup.procs"
+same "state: procs=1" 1 "$(stateval "$T/probe" procs)"
+same "no warning" "" "$(cat "$T/probe.err")"
 stop "$T/probe" "$sup"
-[ -n "$cg" ] && [ "$cg" != none ] ||
-	skip_all "supervise/state has cgroup=${cg:-(no such line)}: supervise does not run services in cgroups (yet), or cgroup v2 is not usable here; see $T/probe.err"
-diag "service cgroups under $(dirname "$cg")"
+check "svc -x: the cgroup is removed" test ! -e "$cg"
 
 # --- containment: a double-forked, TERM-ignoring stray in its own session
 s=$T/stray
-mksvc "$s" '( setsid sh -c '\''trap "" TERM; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 & )
-exec sleep 1000'
+mksvc "$s" "$STRAY
+exec sleep 1000"
 start "$s"
 wait_until 5 test -s "$s/stray.pid"
 stray=$(cat "$s/stray.pid")
 track "$stray"
 main=$(stateval "$s" pid)
+cg=$(stateval "$s" cgroup)
 check "the stray lives in its own session" test "$(ps -o sid= -p "$stray" | tr -d ' ')" = "$stray"
-check "the stray is in the service cgroup" grep -q "^$stray\$" "$(stateval "$s" cgroup)/service/cgroup.procs"
-nprocs_is() { [ "$(wc -l <"$(stateval "$1" cgroup)/service/cgroup.procs" | tr -d ' ')" = "$2" ]; }
-check "main and stray, nothing else, in service/cgroup.procs" wait_until 3 nprocs_is "$s" 2
+check "the stray is in the service cgroup" grep -qx "$stray" "$cg/service/cgroup.procs"
+check "main and stray, nothing else, in service/cgroup.procs" wait_until 3 nprocs_is "$cg" 2
 t0=$(date +%s%N)
 svc -d "$s"
 if wait_until 3 gone "$stray"; then
@@ -80,16 +50,18 @@ else
 	fail "the stray is gone within 3 s of svc -d"
 fi
 check "the main process is gone" gone "$main"
-wait_until 3 field_is "$s" procs 0
+check "state down" wait_until 3 field_is "$s" state down
 same "supervise/state: procs=0 once down" 0 "$(stateval "$s" procs)"
-stop "$s" "$sup"
-check "supervise removed its cgroup on exit" test ! -d "$(stateval "$s" cgroup)"
+check "service/ is empty" test ! -s "$cg/service/cgroup.procs"
+kill -TERM "$sup"
+check "SIGTERM: supervise exits" wait_until 5 gone "$sup"
+check "SIGTERM: the cgroup is removed" test ! -e "$cg"
 
 # The reference: 0.76 signals one pid and the stray lives on.
 if have_ref supervise; then
 	r=$T/ref
-	mksvc "$r" '( setsid sh -c '\''trap "" TERM; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 & )
-exec sleep 1000'
+	mksvc "$r" "$STRAY
+exec sleep 1000"
 	/usr/bin/supervise "$r" 2>/dev/null &
 	refsup=$!
 	track "$refsup"
@@ -109,6 +81,60 @@ else
 	skip "daemontools 0.76 leaves the stray behind (reference)" "Debian's daemontools not installed"
 fi
 
+# --- svc -t, svc -k and an exit on its own: the strays go before finish,
+# and before the next start. finish and each run record whether the
+# previous stray is still alive.
+probe='p=$(cat stray.pid 2>/dev/null); if [ -n "$p" ] && [ -d /proc/$p ] && ! grep -q "^State:.*Z" /proc/$p/status; then echo alive; else echo gone; fi'
+for how in t k self; do
+	d=$T/re-$how
+	mksvc "$d" "echo \"\$($probe)\" >>run.log
+$STRAY
+$( [ $how = self ] && echo 'read x <go; exit 3' || echo 'exec sleep 1000')"
+	printf '#!/bin/sh\necho "$1 $2 $(%s)" >>finish.log\n' "$probe" >"$d/finish"
+	chmod 755 "$d/finish"
+	[ $how = self ] && mkfifo "$d/go"
+	echo 0.3 >"$d/stray-grace"
+	start "$d"
+	wait_until 5 test -s "$d/stray.pid"
+	first=$(cat "$d/stray.pid")
+	track "$first"
+	case $how in
+	t) svc -t "$d" ;;
+	k) svc -k "$d" ;;
+	self) echo go >"$d/go" ;;
+	esac
+	check "$how: the stray is gone" wait_until 3 gone "$first"
+	check "$how: restarted" wait_until 5 lines_are "$d/run.log" 2
+	case $how in t) want="-1 15 gone" ;; k) want="-1 9 gone" ;; self) want="3 0 gone" ;; esac
+	same "$how: finish ran after the stray was gone" "$want" "$(head -n 1 "$d/finish.log")"
+	same "$how: the new run started after it" gone "$(sed -n 2p "$d/run.log")"
+	stop "$d" "$sup"
+done
+
+# finish runs in service/ too: what it leaves behind goes before the next start.
+f=$T/finstray
+mksvc "$f" 'p=$(cat finish.pid 2>/dev/null)
+if [ -n "$p" ]; then
+	if [ -d /proc/$p ] && ! grep -q "^State:.*Z" /proc/$p/status; then echo alive; else echo gone; fi >>seen
+fi
+exec sleep 1000'
+cat >"$f/finish" <<'EOF'
+#!/bin/sh
+sh -c 'trap "" TERM; echo $$ >finish.pid; exec sleep 1000' </dev/null >/dev/null 2>&1 &
+while [ ! -s finish.pid ]; do sleep 0.01; done
+EOF
+chmod 755 "$f/finish"
+echo 0.2 >"$f/stray-grace"
+start "$f"
+wait_until 5 has_pid "$f"
+svc -t "$f"
+wait_until 5 test -s "$f/seen"
+fpid=$(cat "$f/finish.pid" 2>/dev/null)
+track "$fpid"
+same "finish's leftover is gone before the next start" gone "$(cat "$f/seen")"
+check "and it is gone" gone "$fpid"
+stop "$f" "$sup"
+
 # --- kill -9 of supervise, then a new supervise: still one copy
 k=$T/adopt
 mksvc "$k" 'echo $$ >>starts
@@ -117,6 +143,7 @@ start "$k"
 wait_until 5 has_pid "$k"
 first=$(stateval "$k" pid)
 track "$first"
+cg=$(stateval "$k" cgroup)
 kill -KILL "$sup"
 wait_until 5 gone "$sup"
 start "$k"
@@ -125,117 +152,71 @@ wait_until 3 has_pid "$k"
 same "the new supervise adopted the running main process" "$first" "$(stateval "$k" pid)"
 same "run was started once" 1 "$(wc -l <"$k/starts" | tr -d ' ')"
 same "one process in the service cgroup" 1 "$(stateval "$k" procs)"
+same "the same cgroup" "$cg" "$(stateval "$k" cgroup)"
 check "it is still alive" alive "$first"
+same "svstat sees it up" "$first" "$(svstat "$k" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')"
 svc -d "$k"
 check "svc -d reaches the adopted process" wait_until 3 gone "$first"
+check "down after the adopted process" wait_until 3 field_is "$k" state down
+same "its exit status is unknown" none "$(stateval "$k" last_exit)"
+svc -u "$k"
+check "svc -u starts a new copy" wait_until 5 lines_are "$k/starts" 2
 stop "$k" "$sup"
+check "the adopted service's cgroup is removed on exit" test ! -e "$cg"
 
-# --- readiness, both protocols
-if command -v svwait >/dev/null 2>&1; then
-	n=$T/nfd
-	mksvc "$n" 'read x <go
-echo >&3
+# A predecessor whose status cannot name its main process: what is left is
+# cleared, then one copy starts.
+l=$T/leftover
+mksvc "$l" 'echo $$ >>starts
 exec sleep 1000'
-	echo 3 >"$n/notification-fd"
-	mkfifo "$n/go"
-	start "$n"
-	wait_until 5 has_pid "$n"
-	expect_exit 99 "notification-fd: not ready before the newline" svwait -r -t 0.3 "$n"
-	echo go >"$n/go"
-	expect_exit 0 "notification-fd: svwait -r returns on the newline" svwait -r -t 5 "$n"
-	same "notification-fd: state=ready" ready "$(stateval "$n" state)"
-	stop "$n" "$sup"
-
-	m=$T/sock
-	mksvc "$m" 'read x <go
-echo "$NOTIFY_SOCKET" >socket.env
-exec perl -MSocket -e '\''my $p = $ENV{NOTIFY_SOCKET}; $p =~ s/^@/\0/;
-socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
-send($s, "STATUS=serving\nREADY=1\n", 0, pack_sockaddr_un($p)) or die "send: $!";
-sleep 1000'\'''
-	: >"$m/notify-socket"
-	mkfifo "$m/go"
-	start "$m"
-	wait_until 5 has_pid "$m"
-	expect_exit 99 "notify-socket: not ready before READY=1" svwait -r -t 0.3 "$m"
-	echo go >"$m/go"
-	expect_exit 0 "notify-socket: svwait -r returns on READY=1" svwait -r -t 5 "$m"
-	same "notify-socket: state=ready" ready "$(stateval "$m" state)"
-	check "notify-socket: NOTIFY_SOCKET was set" grep -q . "$m/socket.env"
-	stop "$m" "$sup"
-
-	# systemd-notify sends and exits at once: the sender may be gone by
-	# the time supervise reads the datagram (its uid then vouches for it).
-	if command -v systemd-notify >/dev/null 2>&1; then
-		q=$T/sdn
-		mksvc "$q" 'systemd-notify --ready --status=up
-exec sleep 1000'
-		: >"$q/notify-socket"
-		start "$q"
-		expect_exit 0 "systemd-notify --ready: svwait -r returns" svwait -r -t 5 "$q"
-		stop "$q" "$sup"
-	else
-		skip "systemd-notify --ready: svwait -r returns" "systemd-notify not installed"
-	fi
-else
-	for d in "not ready before the newline" "svwait -r on the newline" "state=ready" \
-		"not ready before READY=1" "svwait -r on READY=1" "state=ready" "NOTIFY_SOCKET set" \
-		"systemd-notify --ready"; do
-		skip "readiness: $d" "svwait is not built in this tree"
-	done
-fi
-
-# --- user and capabilities: binding port 80 as nobody. Each supervise
-# gets a network namespace of its own so port 80 is free and the kernel's
-# default unprivileged port floor (1024) applies.
-bindtest='exec perl -MSocket -e '\''socket(my $s, PF_INET, SOCK_STREAM, 0) or die;
-open(my $o, ">", "out/result") or die; printf $o "uid=%d ", $<;
-print $o (bind($s, sockaddr_in(80, INADDR_ANY)) ? "bound\n" : "denied\n"); close $o;
-sleep 1000'\'''
-if id nobody >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
-	for c in without with; do
-		d=$T/cap-$c
-		mksvc "$d" "$bindtest"
-		mkdir -m 777 "$d/out"
-		echo nobody >"$d/user"
-		[ "$c" = with ] && echo cap_net_bind_service >"$d/capabilities"
-		unshare -n supervise "$d" 2>>"$d.err" &
-		sup=$!
-		track "$sup"
-		wait_until 5 test -s "$d/out/result"
-		stop "$d" "$sup"
-	done
-	same "as nobody without cap_net_bind_service: port 80 refused" "uid=65534 denied" "$(cat "$T/cap-without/out/result" 2>/dev/null)"
-	same "as nobody with cap_net_bind_service: port 80 bound" "uid=65534 bound" "$(cat "$T/cap-with/out/result" 2>/dev/null)"
-else
-	skip "port 80 refused without the capability" "no user nobody or no unshare -n"
-	skip "port 80 bound with the capability" "no user nobody or no unshare -n"
-fi
-
-# --- limits: a bad value stops the start with a message
-l=$T/limit
-mksvc "$l" 'echo started >>starts
-exec sleep 1000'
-echo 'lots' >"$l/memory.max"
+echo 0.2 >"$l/stray-grace"
 start "$l"
-wait_until 3 grep -q memory.max "$l.err"
-check "bad memory.max: a message naming the file" grep -q memory.max "$l.err"
-check "bad memory.max: run not started" test ! -e "$l/starts"
+wait_until 5 has_pid "$l"
+old=$(stateval "$l" pid)
+track "$old"
+kill -KILL "$sup"
+wait_until 5 gone "$sup"
+rm -f "$l/supervise/status"
+start "$l"
+check "leftover: the old copy is stopped" wait_until 3 gone "$old"
+check "leftover: one new copy starts" wait_until 5 lines_are "$l/starts" 2
+check "leftover: one process in the cgroup" wait_until 3 field_is "$l" procs 1
+check "leftover: said so" grep -q 'left in .*by a previous supervise' "$l.err"
 stop "$l" "$sup"
 
-# --- fallback: SUPERVISE_CGROUP at a missing or read-only directory
+# --- fallback: SUPERVISE_CGROUP at a missing directory, a no-cgroup file
 f=$T/fb
-mksvc "$f" 'exec sleep 1000'
+mksvc "$f" "$PGSTRAY
+exec sleep 1000"
 start "$f" SUPERVISE_CGROUP=/nonexistent/dtng
 wait_until 5 has_pid "$f"
-check "missing SUPERVISE_CGROUP: the service runs anyway" has_pid "$f"
 same "missing SUPERVISE_CGROUP: state cgroup=none" none "$(stateval "$f" cgroup)"
+same "missing SUPERVISE_CGROUP: procs unknown" -1 "$(stateval "$f" procs)"
 same "missing SUPERVISE_CGROUP: one warning" 1 "$(grep -c 'warning:.*cgroup' "$f.err")"
+check "missing SUPERVISE_CGROUP: the warning names the directory and the reason" \
+	grep -q '/nonexistent/dtng.*does not exist' "$f.err"
 fbpid=$(stateval "$f" pid)
 same "fallback: the service leads its own process group" "$fbpid" "$(ps -o pgid= -p "$fbpid" | tr -d ' ')"
+wait_until 5 test -s "$f/stray.pid"
+pgstray=$(cat "$f/stray.pid")
+track "$pgstray"
 svc -d "$f"
 check "fallback: svc -d still works" wait_until 3 gone "$fbpid"
+check "fallback: a TERM-ignoring stray in the process group is killed" wait_until 3 gone "$pgstray"
 stop "$f" "$sup"
+same "fallback: still one warning at exit" 1 "$(grep -c 'warning:' "$f.err")"
+
+n=$T/nocg
+mksvc "$n" 'exec sleep 1000'
+: >"$n/no-cgroup"
+start "$n"
+wait_until 5 has_pid "$n"
+same "no-cgroup: state cgroup=none" none "$(stateval "$n" cgroup)"
+same "no-cgroup: one warning naming it" 1 "$(grep -c 'warning:.*no-cgroup' "$n.err")"
+p=$(stateval "$n" pid)
+same "no-cgroup: its own process group" "$p" "$(ps -o pgid= -p "$p" | tr -d ' ')"
+check "no-cgroup: no dtng directory for it" test ! -e "$CG_PRIVATE/dtng-$(stat -c %d-%i "$n")"
+stop "$n" "$sup"
 
 ro=$T/ro
 mkdir "$ro"
@@ -258,4 +239,5 @@ else
 fi
 stop "$f" "$sup"
 
+same "every supervise removed its cgroup" "" "$(cd "$CG_PRIVATE" && ls -d dtng-* 2>/dev/null)"
 done_testing

@@ -53,8 +53,11 @@ svc_pid() { wait_until 10 up_pid "$1" && cat "$1/pid" && cat "$1/pid" >>"$T/serv
 _svc_cleanup() {
 	for _p in $(cat "$T/services" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
 }
-trap '_svc_cleanup; _cleanup' EXIT
-trap '_svc_cleanup; _cleanup; exit 99' INT TERM HUP
+# Each test's supervise processes put their cgroups in a private root.
+. "$DT_SRCDIR/tests/bb/cglib.sh"
+cg_private
+trap '_svc_cleanup; _cleanup; cg_cleanup' EXIT
+trap '_svc_cleanup; _cleanup; cg_cleanup; exit 99' INT TERM HUP
 
 # Nanoseconds between two TAI64N labels (@ + 16 + 8 hex digits).
 label_diff_ns() {

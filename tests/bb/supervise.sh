@@ -62,8 +62,20 @@ check "no status.new left behind" test ! -e s/supervise/status.new
 same "state: up" up "$(state_field s state)"
 same "state: pid" "$p" "$(state_field s pid)"
 same "state: supervise_pid" "$SVPID" "$(state_field s supervise_pid)"
-same "state: procs until cgroups" -1 "$(state_field s procs)"
-same "state: cgroup until cgroups" none "$(state_field s cgroup)"
+if [ -n "$CG_PRIVATE" ]; then
+	same "state: cgroup under SUPERVISE_CGROUP, named by the directory's device and inode" \
+		"$CG_PRIVATE/dtng-$(stat -c %d-%i s)" "$(state_field s cgroup)"
+	check "state: procs counts the service" test "$(state_field s procs)" -ge 1
+	check "the service runs in the service/ leaf" \
+		grep -qx "$p" "$CG_PRIVATE/dtng-$(stat -c %d-%i s)/service/cgroup.procs"
+	check "supervise runs in the supervise/ leaf" \
+		grep -qx "$SVPID" "$CG_PRIVATE/dtng-$(stat -c %d-%i s)/supervise/cgroup.procs"
+else
+	same "state: procs unknown without a cgroup" -1 "$(state_field s procs)"
+	same "state: cgroup none without a cgroup" none "$(state_field s cgroup)"
+	skip "the service runs in the service/ leaf" "not root or no cgroup v2"
+	skip "supervise runs in the supervise/ leaf" "not root or no cgroup v2"
+fi
 same "run's argv[0] and cwd" "./run $T/s" \
 	"$(tr '\0' ' ' </proc/$p/cmdline | awk '{print $2}') $(readlink /proc/$p/cwd)"
 # The service inherits no descriptor of supervise's (lock, fifos, epoll).

@@ -217,6 +217,66 @@ Test(cgroup, clone3_into_cgroup)
 	lx_cgroup_close(&cg);
 }
 
+/* Runs a clone3 CLONE_INTO_CGROUP child that exits 7 on its own; returns
+ * its wait status. */
+static int born_into(int cgfd)
+{
+	struct clone_args ca = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+	pid_t pid;
+	int st;
+
+	ca.cgroup = (uint64_t)cgfd;
+	pid = syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid == 0) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		_exit(7);
+	}
+	cr_assert_geq(pid, 0, "clone3: %s", strerror(errno));
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+Test(cgroup, renew_after_kill_lets_children_live)
+{
+	struct lx_cgroup cg;
+	int st;
+
+	cr_assert_eq(lx_cgroup_open(&cg, t.dir, 3, 5), 0);
+	st = born_into(cg.svc_fd);
+	if (WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 7))
+		SKIP("clone3 CLONE_INTO_CGROUP does not work here");
+	cr_assert_eq(lx_cgroup_kill(&cg), 0);
+	st = born_into(cg.svc_fd);
+	if (WIFEXITED(st))
+		cr_log_info("this kernel lets CLONE_INTO_CGROUP children live after cgroup.kill");
+	cr_assert_eq(lx_cgroup_renew_service(&cg), 0);
+	cr_assert_geq(cg.events_fd, 0);
+	cr_assert_eq(lx_cgroup_populated(&cg), 0);
+	st = born_into(cg.svc_fd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 7, "a child in the new leaf lives");
+	lx_cgroup_close(&cg);
+}
+
+Test(cgroup, renew_refuses_a_populated_leaf)
+{
+	struct lx_cgroup cg;
+	int gate[2], svc;
+	pid_t pid;
+
+	cr_assert_eq(lx_cgroup_open(&cg, t.dir, 3, 6), 0);
+	pid = gated_child(gate);
+	cr_assert_eq(lx_cgroup_enter_service(&cg, pid), 0);
+	svc = cg.svc_fd;
+	cr_assert_eq(lx_cgroup_renew_service(&cg), -EBUSY);
+	cr_assert_eq(cg.svc_fd, svc, "nothing changed");
+	cr_assert_eq(lx_cgroup_has_pid(&cg, pid), 1);
+	close(gate[1]);
+	reap(pid);
+	lx_cgroup_close(&cg);
+}
+
 Test(cgroup, epollpri_on_empty)
 {
 	struct lx_evloop loop;

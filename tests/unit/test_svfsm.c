@@ -59,10 +59,12 @@ static unsigned exited(struct svfsm *m, int code, int sig, uint64_t mono, struct
 /* ---- the states every table row starts from ------------------------------- */
 
 enum setup { S_DOWN, S_PENDING, S_STARTING, S_UP, S_READY, S_STOPPING, S_FINISHING,
-	     S_BACKOFF, S_STRAYS, S_NSETUPS };
+	     S_BACKOFF, S_STRAYS, S_FIN_CG, S_FIN_CLEAR, S_LEFTOVERS, S_NSETUPS };
 
 static const char *const setup_name[] = { "down", "pending", "starting", "up", "ready",
-					  "stopping", "finishing", "backoff", "strays" };
+					  "stopping", "finishing", "backoff", "strays",
+					  "finishing-in-cgroup", "clearing-after-finish",
+					  "leftovers" };
 
 /* Everything happens at T0 - 1 s or earlier, so rows fire events at T0. */
 static void setup(struct svfsm *m, enum setup s)
@@ -77,11 +79,15 @@ static void setup(struct svfsm *m, enum setup s)
 	if (s == S_PENDING)
 		ev = at(SVE_INIT, T0);
 	ev.normally_up = s != S_DOWN;
+	if (s == S_LEFTOVERS) {
+		m->cgroup = 1;
+		ev.leftovers = 1;
+	}
 	step(m, ev, &a);
-	if (s == S_DOWN || s == S_PENDING)
+	if (s == S_DOWN || s == S_PENDING || s == S_LEFTOVERS)
 		return;
 	m->wait_ready = s == S_STARTING || s == S_READY;
-	m->cgroup = s == S_STRAYS;
+	m->cgroup = s >= S_STRAYS;
 	step(m, at(SVE_TIMER, t), &a);
 	cr_assert(a.flags & SVA_SPAWN_RUN);
 	spawned(m, 100, t - NS / 2);
@@ -98,12 +104,23 @@ static void setup(struct svfsm *m, enum setup s)
 		}
 		if (s == S_BACKOFF)
 			step(m, at(SVE_FINISH_SKIPPED, T0 - NS / 2), &a);
+		if (s == S_FIN_CG || s == S_FIN_CLEAR) {
+			step(m, at(SVE_STRAYS_GONE, t), &a);
+			cr_assert(a.flags & SVA_SPAWN_FINISH);
+			ev = at(SVE_FINISH_SPAWNED, t);
+			ev.pid = 200;
+			step(m, ev, &a);
+		}
+		if (s == S_FIN_CLEAR) {
+			step(m, at(SVE_FINISH_EXITED, t), &a);
+			cr_assert_eq(a.flags, SVA_STRAYS_TERM);
+		}
 	}
 }
 
 static const enum svstate_state setup_state[] = {
 	SVS_DOWN, SVS_DOWN, SVS_STARTING, SVS_UP, SVS_READY, SVS_STOPPING, SVS_FINISHING,
-	SVS_BACKOFF, SVS_STOPPING,
+	SVS_BACKOFF, SVS_STOPPING, SVS_FINISHING, SVS_FINISHING, SVS_STOPPING,
 };
 
 Test(svfsm, setups_reach_their_states)
@@ -125,7 +142,7 @@ Test(svfsm, setups_reach_their_states)
 
 enum evk { E_U, E_O, E_D, E_X, E_P, E_C, E_T, E_K, E_A, E_JUNK, E_SPAWNED, E_RUN_BAD,
 	   E_SPAWN_FAILED, E_RUN_EXITED, E_FIN_SPAWNED, E_FIN_SKIPPED, E_FIN_EXITED,
-	   E_TIMER_DUE, E_TIMER_EARLY, E_TERM, E_READY, E_STRAYS_GONE, E_NKINDS };
+	   E_TIMER_DUE, E_TIMER_EARLY, E_TERM, E_READY, E_STRAYS_GONE, E_ADOPTED, E_NKINDS };
 
 static struct svfsm_event make(enum evk k, const struct svfsm *m)
 {
@@ -153,6 +170,7 @@ static struct svfsm_event make(enum evk k, const struct svfsm *m)
 	case E_TERM: ev = at(SVE_TERM, T0); break;
 	case E_READY: ev = at(SVE_READY, T0); break;
 	case E_STRAYS_GONE: ev = at(SVE_STRAYS_GONE, T0); break;
+	case E_ADOPTED: ev = at(SVE_ADOPTED, T0); ev.pid = 500; ev.want = 'u'; break;
 	default: break;
 	}
 	return ev;
@@ -183,6 +201,7 @@ static const struct row rows[] = {
 	{ S_DOWN, E_P, A, 0, SVS_DOWN, SVD_NONE },
 	{ S_DOWN, E_C, A, 0, SVS_DOWN, SVD_NONE },
 	{ S_DOWN, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_DOWN, E_ADOPTED, A, 0, SVS_UP, SVD_NONE },
 	/* pending: no down file, first start due */
 	{ S_PENDING, E_U, RUN | A, 0, SVS_DOWN, SVD_NONE },
 	{ S_PENDING, E_O, RUN | A, 0, SVS_DOWN, SVD_NONE },
@@ -192,6 +211,7 @@ static const struct row rows[] = {
 	{ S_PENDING, E_C, A, 0, SVS_DOWN, SVD_START },
 	{ S_PENDING, E_TIMER_DUE, RUN, 0, SVS_DOWN, SVD_NONE },
 	{ S_PENDING, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_PENDING, E_ADOPTED, A, 0, SVS_UP, SVD_NONE },
 	/* starting (readiness configured) */
 	{ S_STARTING, E_U, A, 0, SVS_STARTING, SVD_NONE },
 	{ S_STARTING, E_O, A, 0, SVS_STARTING, SVD_NONE },
@@ -268,9 +288,39 @@ static const struct row rows[] = {
 	{ S_STRAYS, E_X, A, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_STRAYS, E_P, A, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_STRAYS, E_C, A, 0, SVS_STOPPING, SVD_STRAYS },
-	{ S_STRAYS, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_STOPPING, SVD_NONE },
+	{ S_STRAYS, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_STRAYS, E_TERM, A, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_STRAYS, E_STRAYS_GONE, FIN | A, 0, SVS_FINISHING, SVD_NONE },
+	/* finishing in a cgroup: finish's own leftovers are cleared after it */
+	{ S_FIN_CG, E_U, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_O, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_D, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_X, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_P, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_C, A, 0, SVS_FINISHING, SVD_FINISH },
+	{ S_FIN_CG, E_FIN_EXITED, SVA_STRAYS_TERM, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CG, E_TIMER_DUE, SVA_KILL_FINISH, 0, SVS_FINISHING, SVD_NONE },
+	{ S_FIN_CG, E_TERM, A, 0, SVS_FINISHING, SVD_FINISH },
+	/* finish has ended, its leftovers are being cleared: no start yet */
+	{ S_FIN_CLEAR, E_U, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_O, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_D, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_X, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_P, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_C, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_TERM, A, 0, SVS_FINISHING, SVD_STRAYS },
+	{ S_FIN_CLEAR, E_STRAYS_GONE, A, 0, SVS_BACKOFF, SVD_START },
+	/* a predecessor's processes that could not be adopted: cleared first */
+	{ S_LEFTOVERS, E_U, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_O, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_D, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_X, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_P, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_C, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_TERM, A, 0, SVS_STOPPING, SVD_STRAYS },
+	{ S_LEFTOVERS, E_STRAYS_GONE, RUN, 0, SVS_STOPPING, SVD_NONE },
 };
 
 static const struct row *find(enum setup s, enum evk e)
@@ -769,4 +819,206 @@ Test(svfsm, readiness_hook)
 	exited(&m, 0, 0, T0 + 20 * NS, &a);
 	svfsm_state(&m, &ss);
 	cr_assert_eq(ss.has_ready_since, 0);
+}
+
+/* ---- containment and adoption ----------------------------------------------- */
+
+Test(svfsm, strays_are_cleared_before_finish_and_after_it)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	m.cgroup = 1;
+	ctl(&m, 'd', T0, &a);
+	cr_assert_eq(exited(&m, -1, SIGTERM, T0 + NS, &a), SVA_STRAYS_TERM | A);
+	cr_assert_eq(m.state, SVS_STOPPING);
+	cr_assert_eq(svfsm_deadline(&m), T0 + 2 * NS, "stray-grace: 1 s by default");
+	/* still there after the grace: cgroup.kill, and no finish yet */
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 2 * NS), &a), SVA_STRAYS_KILL);
+	cr_assert_eq(a.strays_kills, 1);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0 + 2 * NS), &a), FIN | A);
+	cr_assert_eq(a.finish_args[0], -1);
+	cr_assert_eq(a.finish_args[1], SIGTERM);
+	ev = at(SVE_FINISH_SPAWNED, T0 + 2 * NS);
+	ev.pid = 200;
+	step(&m, ev, &a);
+	/* finish ended: what it left is cleared; want down, so then down */
+	cr_assert_eq(step(&m, at(SVE_FINISH_EXITED, T0 + 3 * NS), &a), SVA_STRAYS_TERM);
+	cr_assert_eq(m.state, SVS_FINISHING, "svwait -d must not return yet");
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0 + 3 * NS), &a), A);
+	cr_assert_eq(m.state, SVS_DOWN);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+}
+
+Test(svfsm, stray_grace_from_the_file)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	m.cgroup = 1;
+	m.conf.stray_grace_ns = NS / 4;
+	exited(&m, 0, 0, T0, &a);
+	cr_assert_eq(svfsm_deadline(&m), T0 + NS / 4);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + NS / 4 - 1), &a), 0, "not before the grace");
+}
+
+Test(svfsm, a_process_that_survives_the_kill_is_killed_again_and_never_doubled)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t t = T0 + NS;
+	int i;
+
+	setup(&m, S_UP);
+	m.cgroup = 1;
+	exited(&m, 0, 0, T0, &a);
+	for (i = 1; i <= 3; i++) {
+		cr_assert_eq(step(&m, at(SVE_TIMER, t), &a), SVA_STRAYS_KILL);
+		cr_assert_eq(a.strays_kills, (uint32_t)i);
+		cr_assert_eq(svfsm_deadline(&m), t + SVFSM_REKILL_NS);
+		t += SVFSM_REKILL_NS;
+		/* svc -u meanwhile: remembered, not obeyed while it is stuck */
+		cr_assert_eq(ctl(&m, 'u', t - 1, &a) & RUN, 0);
+	}
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, t), &a), FIN | A);
+	cr_assert_eq(step(&m, at(SVE_FINISH_SKIPPED, t), &a), RUN, "svc -u: at once");
+}
+
+Test(svfsm, nothing_left_goes_straight_on)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	/* supervise answers SVA_STRAYS_TERM with SVE_STRAYS_GONE in the same
+	 * wakeup when the cgroup is already empty: finish at once. */
+	setup(&m, S_UP);
+	m.cgroup = 1;
+	exited(&m, 0, 0, T0 + 20 * NS, &a);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0 + 20 * NS), &a), FIN | A);
+	cr_assert_eq(step(&m, at(SVE_FINISH_SKIPPED, T0 + 20 * NS), &a), RUN,
+		     "a healthy run restarts at once");
+}
+
+Test(svfsm, leftovers_at_init_are_cleared_before_the_first_start)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	svfsm_init(&m);
+	m.cgroup = 1;
+	ev = at(SVE_INIT, T0);
+	ev.normally_up = 1;
+	ev.leftovers = 1;
+	cr_assert_eq(step(&m, ev, &a), SVA_STRAYS_TERM | A);
+	cr_assert_eq(m.deadline_kind, SVD_STRAYS);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + NS), &a), SVA_STRAYS_KILL);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0 + NS), &a), RUN);
+
+	/* with a down file: cleared, then down */
+	svfsm_init(&m);
+	m.cgroup = 1;
+	ev.normally_up = 0;
+	step(&m, ev, &a);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0 + NS), &a), A);
+	cr_assert_eq(m.state, SVS_DOWN);
+
+	/* leftovers mean nothing without containment */
+	svfsm_init(&m);
+	ev.normally_up = 1;
+	cr_assert_eq(step(&m, ev, &a), A);
+	cr_assert_eq(m.deadline_kind, SVD_START);
+}
+
+static void adopt(struct svfsm *m, uint32_t pid, char want, int ready, int wait_ready,
+		  struct svfsm_actions *a)
+{
+	struct svfsm_event ev;
+
+	svfsm_init(m);
+	m->cgroup = 1;
+	m->wait_ready = wait_ready;
+	ev = at(SVE_INIT, T0);
+	ev.normally_up = 1;
+	step(m, ev, a);
+	ev = at(SVE_ADOPTED, T0);
+	ev.pid = pid;
+	ev.want = want;
+	ev.ready = ready;
+	ev.has_stamp = 1;
+	tai64n_from_unix_ns(REAL0 - 60 * NS, &ev.stamp);
+	step(m, ev, a);
+}
+
+Test(svfsm, adoption_takes_over_without_a_second_start)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+	struct svstate ss;
+
+	adopt(&m, 4242, 'u', 0, 0, &a);
+	cr_assert_eq(a.flags, A, "no spawn");
+	cr_assert_eq(m.pid, 4242);
+	cr_assert_eq(m.state, SVS_UP);
+	cr_assert_eq(svfsm_deadline(&m), 0, "the first start is cancelled");
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.pid, 4242);
+	cr_assert_eq(tai64n_unix_sec(&st.stamp), 1700000000 - 60, "the predecessor's label");
+	/* svc -d reaches it; its end has no status: last_exit none, finish -1 0 */
+	cr_assert_eq(ctl(&m, 'd', T0 + NS, &a) & SIG, SIG);
+	cr_assert_eq(a.sig, SIGTERM);
+	{
+		struct svfsm_event ev = at(SVE_RUN_EXITED, T0 + 2 * NS);
+
+		ev.unknown = 1;
+		step(&m, ev, &a);
+	}
+	step(&m, at(SVE_STRAYS_GONE, T0 + 2 * NS), &a);
+	cr_assert_eq(a.finish_args[0], -1);
+	cr_assert_eq(a.finish_args[1], 0);
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.last_exit, SVS_EXIT_NONE);
+	cr_assert_eq(ss.failures, 0, "asked to stop: not a failure");
+}
+
+Test(svfsm, adoption_keeps_readiness_and_the_wanted_state)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	adopt(&m, 4242, 'u', 1, 1, &a);
+	cr_assert_eq(m.state, SVS_READY);
+	cr_assert(m.has_ready_since);
+
+	/* not ready yet, readiness configured: starting until it says so */
+	adopt(&m, 4242, 'u', 0, 1, &a);
+	cr_assert_eq(m.state, SVS_STARTING);
+	cr_assert_eq(step(&m, at(SVE_READY, T0 + NS), &a), A);
+	cr_assert_eq(m.state, SVS_READY);
+
+	/* the predecessor had been told svc -d: the adopted process is stopped */
+	adopt(&m, 4242, 'd', 0, 0, &a);
+	cr_assert_eq(a.flags & (SIG | SVA_CONT), SIG | SVA_CONT);
+	cr_assert_eq(a.sig, SIGTERM);
+	cr_assert_eq(m.state, SVS_STOPPING);
+	cr_assert_eq(m.want, 'd');
+}
+
+Test(svfsm, adoption_only_from_down)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev = at(SVE_ADOPTED, T0);
+
+	ev.pid = 4242;
+	setup(&m, S_UP);
+	cr_assert_eq(step(&m, ev, &a), 0);
+	cr_assert_eq(m.pid, 100);
+	setup(&m, S_DOWN);
+	ev.pid = 0;
+	cr_assert_eq(step(&m, ev, &a), 0, "pid 0 is nobody");
 }

@@ -1,0 +1,313 @@
+/* supervise: the service's cgroup (DESIGN.md section 4, "cgroups").
+ * Containment (what is left after the main process goes is TERMed, then
+ * killed after stray-grace, before finish and before the next start),
+ * adoption of a main process a killed predecessor left running, the limit
+ * files, and the fallback to a process group per service where cgroup v2
+ * cannot be used. */
+#include "config.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dt/cglimit.h>
+#include <dt/die.h>
+#include <dt/fdio.h>
+#include <dt/svstate.h>
+#include <dt/svstatus.h>
+#include <lx/pidfd.h>
+
+#include "supervise.h"
+
+static void fallback(struct sv *sv, const char *root, const char *why, int err)
+{
+	/* The one warning: everything else works, strays are then caught only
+	 * while they stay in the service's process group. */
+	if (err)
+		dt_warn("%s: cgroup v2 unusable (%s): %s: %s: one process group per service",
+			sv->dir, root[0] ? root : "no cgroup v2 root", why, dt_strerror(err));
+	else
+		dt_warn("%s: %s: one process group per service, no cgroup", sv->dir, why);
+}
+
+/* The probe writes ROOT into cg.path, and lx_cgroup_open() appends the
+ * service's name there: no other buffer for a path (a 4 KiB array on the
+ * stack or a first malloc would stay resident in each of 1,000 supervise
+ * processes). */
+static void setup(struct sv *sv)
+{
+	char *root = sv->cg.path;
+	const char *why = "", *override;
+	struct stat st;
+	int r;
+
+	root[0] = '\0';
+	if (stat("no-cgroup", &st) == 0) {
+		fallback(sv, root, "no-cgroup exists", 0);
+		return;
+	}
+	override = getenv("SUPERVISE_CGROUP");
+	if (override && !*override)
+		override = NULL; /* set but empty: as if unset */
+	r = lx_cgroup_probe(override, root, sizeof sv->cg.path, &why);
+	if (r < 0) {
+		fallback(sv, root, why, -r);
+		return;
+	}
+	why = "unable to create the service's cgroup";
+	r = lx_cgroup_open(&sv->cg, root, sv->dev, sv->ino);
+	if (r == 0) {
+		why = "unable to move supervise into its cgroup";
+		r = lx_cgroup_enter_supervise(&sv->cg, 0);
+	}
+	if (r == 0) {
+		why = "unable to watch cgroup.events";
+		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
+	}
+	if (r < 0) {
+		fallback(sv, root, why, -r);
+		lx_cgroup_close(&sv->cg);
+		return;
+	}
+	sv->has_cg = 1;
+	/* A predecessor may have killed it: see sv_cg_fresh. */
+	sv->cg_stale = 1;
+}
+
+void sv_cg_setup(struct sv *sv)
+{
+	/* Contained either way: a cgroup, or the process group. */
+	sv->m.cgroup = 1;
+	setup(sv);
+}
+
+/* What the predecessor wrote about its main process. */
+struct old {
+	pid_t pid;
+	char want;
+	int ready;
+	int has_stamp;
+	struct tai64n stamp;
+};
+
+static __attribute__((noinline)) void read_old(struct old *o)
+{
+	unsigned char rec[SVSTATUS_LEN];
+	struct svstatus st;
+	struct svstate *ss;
+	char *text;
+	int n;
+
+	memset(o, 0, sizeof *o);
+	n = sv_read_small("supervise/status", (char *)rec, sizeof rec);
+	if (n != SVSTATUS_LEN || svstatus_decode(rec, (size_t)n, &st) < 0)
+		return;
+	o->pid = (pid_t)st.pid;
+	o->want = st.want ? (char)st.want : 'o';
+	o->stamp = st.stamp;
+	o->has_stamp = 1;
+	/* Once, and rare: the heap, not 9 KiB of stack that would stay
+	 * resident; malloc_trim gives it back. */
+	ss = malloc(sizeof *ss);
+	text = malloc(SVSTATE_TEXT_MAX);
+	if (ss && text) {
+		n = sv_read_small("supervise/state", text, SVSTATE_TEXT_MAX);
+		if (n > 0 && svstate_parse(text, (size_t)n, ss) == 0)
+			o->ready = ss->state == SVS_READY && (pid_t)ss->pid == o->pid;
+	}
+	free(text);
+	free(ss);
+	malloc_trim(0);
+}
+
+int sv_cg_adopt(struct sv *sv, struct svfsm_event *init, struct svfsm_event *ad)
+{
+	struct old o;
+	int fd, r;
+
+	if (!sv->has_cg || lx_cgroup_populated(&sv->cg) != 1)
+		return 0;
+	read_old(&o);
+	/* lx_cgroup_adopt opens the pidfd first and checks membership after,
+	 * so a pid recycled by an outsider is never taken over. */
+	fd = lx_cgroup_adopt(&sv->cg, o.pid);
+	if (fd < 0) {
+		dt_warn("%s: processes left in %s/service by a previous supervise: stopping them",
+			sv->dir, sv->cg.path);
+		init->leftovers = 1;
+		return 0;
+	}
+	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, TAG_RUN);
+	if (r < 0)
+		dt_warn_errno(-r, "unable to watch %s/run", sv->dir);
+	sv->run.pid = o.pid;
+	sv->run.pidfd = fd;
+	sv->run.adopted = 1;
+	sv_event_now(ad, SVE_ADOPTED);
+	ad->pid = (uint32_t)o.pid;
+	ad->want = o.want;
+	ad->ready = o.ready;
+	ad->has_stamp = o.has_stamp;
+	ad->stamp = o.stamp;
+	sv->m.wait_ready = sv_ready_configured();
+	sv_ready_socket(sv);
+	return 1;
+}
+
+void sv_cg_strays_term(struct sv *sv)
+{
+	if (sv->has_cg) {
+		if (lx_cgroup_populated(&sv->cg) == 0) {
+			sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+			return;
+		}
+		/* CONT as after svc -d: a stopped stray must see the TERM.
+		 * The end comes as EPOLLPRI on cgroup.events. */
+		lx_cgroup_signal(&sv->cg, SIGTERM);
+		lx_cgroup_signal(&sv->cg, SIGCONT);
+		return;
+	}
+	/* The main process has been reaped, but while its group has members
+	 * the kernel does not give its pid (the group's id) to anyone else. */
+	if (sv->pgid > 0 && kill(-sv->pgid, SIGTERM) == 0) {
+		kill(-sv->pgid, SIGCONT);
+		return;
+	}
+	sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+}
+
+void sv_cg_strays_kill(struct sv *sv, uint32_t kills)
+{
+	int r;
+
+	if (kills > 1)
+		dt_warn("%s: %lld processes survive the kill in %s (stuck in the kernel?): "
+			"not starting a second copy", sv->dir, (long long)sv_cg_procs(sv),
+			sv->has_cg ? sv->cg.path : "the process group");
+	if (sv->has_cg) {
+		sv->cg_stale = 1;
+		r = lx_cgroup_kill(&sv->cg);
+		if (r < 0)
+			dt_warn_errno(-r, "unable to kill what is left in %s/service", sv->cg.path);
+		return;
+	}
+	/* No event tells when a process group is empty; SIGKILL cannot be
+	 * refused, so the group is taken as gone. */
+	if (sv->pgid > 0)
+		kill(-sv->pgid, SIGKILL);
+	sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+}
+
+void sv_cg_on_events(struct sv *sv)
+{
+	/* The read also re-arms EPOLLPRI; the machine ignores the event
+	 * unless it is clearing strays. */
+	if (lx_cgroup_populated(&sv->cg) == 0)
+		sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+}
+
+void sv_cg_fresh(struct sv *sv)
+{
+	int r;
+
+	sv->enter_once = 0;
+	if (!sv->has_cg || !sv->cg_stale)
+		return;
+	/* After cgroup.kill the kernel kills every CLONE_INTO_CGROUP child of
+	 * that leaf at birth (lx_cgroup_renew_service): a new, empty leaf. */
+	r = lx_cgroup_renew_service(&sv->cg);
+	if (r == 0) {
+		sv->cg_stale = 0;
+		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
+		if (r < 0)
+			dt_warn_errno(-r, "unable to watch %s/service/cgroup.events", sv->cg.path);
+		return;
+	}
+	/* Not empty (a finish's leftovers are cleared only after it): the
+	 * child moves itself in instead, which the kill does not affect. */
+	sv->enter_once = 1;
+}
+
+static int refuse(struct sv *sv, const char *name, const char *why, int err)
+{
+	if (err)
+		dt_warn_errno(err, "unable to start %s: %s: %s", sv->dir, name, why);
+	else
+		dt_warn("unable to start %s: %s: %s", sv->dir, name, why);
+	return -1;
+}
+
+static int one_limit(struct sv *sv, enum cglimit_kind k)
+{
+	/* One byte more than any value may have, to tell "too long". */
+	char text[129], val[CGLIMIT_VALUE_MAX];
+	const char *name = cglimit_name(k), *why = "bad value";
+	int n, r;
+
+	n = sv_read_small(name, text, sizeof text);
+	if (n == -ENOENT) {
+		/* A limit whose file is gone must not linger from last time. */
+		if (sv->has_cg)
+			lx_cgroup_reset_limit(&sv->cg, name, cglimit_default(k));
+		return 0;
+	}
+	if (n < 0)
+		return refuse(sv, name, "unable to read", -n);
+	if ((size_t)n == sizeof text)
+		return refuse(sv, name, "too long", 0);
+	if (cglimit_parse(k, text, (size_t)n, val, sizeof val, &why) < 0)
+		return refuse(sv, name, why, 0);
+	/* Limits never fail open: no cgroup, no start. */
+	if (!sv->has_cg)
+		return refuse(sv, name, "the service has no cgroup (see the warning above)", 0);
+	r = lx_cgroup_set_limit(&sv->cg, name, val);
+	if (r == -ENOENT) {
+		dt_warn("unable to start %s: %s: controller %s is not available in cgroup v2 here",
+			sv->dir, name, cglimit_controller(k));
+		return -1;
+	}
+	if (r == -EBUSY)
+		return refuse(sv, name, "the controller cannot be enabled: the cgroup root holds "
+			      "processes (cgroup v2's no-internal-process rule)", 0);
+	if (r < 0)
+		return refuse(sv, name, "unable to write", -r);
+	return 0;
+}
+
+int sv_cg_limits(struct sv *sv)
+{
+	int k;
+
+	for (k = 0; k < CGL_COUNT; k++)
+		if (one_limit(sv, (enum cglimit_kind)k) < 0)
+			return -1;
+	return 0;
+}
+
+int64_t sv_cg_procs(struct sv *sv)
+{
+	int n;
+
+	if (!sv->has_cg)
+		return -1;
+	n = lx_cgroup_procs(&sv->cg, NULL, 0);
+	return n < 0 ? -1 : n;
+}
+
+void sv_cg_exit(struct sv *sv)
+{
+	int r;
+
+	if (!sv->has_cg)
+		return;
+	r = lx_cgroup_remove(&sv->cg);
+	if (r == -EBUSY)
+		dt_warn("unable to remove %s: it still holds processes", sv->cg.path);
+	else if (r < 0)
+		dt_warn_errno(-r, "unable to remove %s", sv->cg.path);
+	sv->has_cg = 0;
+}
