@@ -20,12 +20,18 @@ done
 OURS=$(cd "$B" && pwd)/src/supervise
 [ -x "$OURS" ] || { echo "$0: build first: $OURS is missing" >&2; exit 111; }
 W=$(mktemp -d /tmp/supervise-bench.XXXXXX)
+# Our supervises put their cgroups under a private cgroup of this run,
+# removed at exit (as the black-box tests do), never in the real tree.
+T=$W
+. "$(dirname "$0")/../tests/bb/cglib.sh"
+cg_private || :
 PIDS=
 cleanup() {
 	for p in $PIDS; do
 		kids=$(cat /proc/"$p"/task/*/children 2>/dev/null)
 		kill -KILL "$p" $kids 2>/dev/null
 	done
+	cg_cleanup
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
@@ -54,7 +60,7 @@ exit 0
 EOF
 	chmod +x "$d/run"
 	echo "1 60 1" >"$d/backoff" # ours: HEALTHY 1 s; the run lasts 1.2 s
-	env -i PATH=/usr/bin:/bin "$bin" "$d" </dev/null >/dev/null 2>&1 &
+	env -i PATH=/usr/bin:/bin ${SUPERVISE_CGROUP:+SUPERVISE_CGROUP=$SUPERVISE_CGROUP} "$bin" "$d" </dev/null >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 done
 for p in $peers; do
@@ -93,7 +99,7 @@ for p in $peers; do
 		mkdir -p "$d"
 		printf '#!/bin/sh\nexec sleep 100000\n' >"$d/run"
 		chmod +x "$d/run"
-		env -i PATH=/usr/bin:/bin "$bin" "$d" </dev/null >/dev/null 2>&1 &
+		env -i PATH=/usr/bin:/bin ${SUPERVISE_CGROUP:+SUPERVISE_CGROUP=$SUPERVISE_CGROUP} "$bin" "$d" </dev/null >/dev/null 2>&1 &
 		mine="$mine $!"
 		i=$((i + 1))
 	done

@@ -11,7 +11,10 @@ static int reached(enum svwait_goal goal, const struct svwait_snap *s)
 		return !s->running || s->exited;
 	if (s->has_state) {
 		pid = s->state_pid;
-		finishing = s->state == SVS_FINISHING;
+		/* "stopping" with no main process: supervise is still clearing
+		 * what the service left in its cgroup; down means all gone. */
+		finishing = s->state == SVS_FINISHING ||
+			    (s->state == SVS_STOPPING && pid == 0);
 	} else if (s->has_status) {
 		/* 0.76's status cannot tell finish from run, nor readiness */
 		pid = s->status_pid;

@@ -36,18 +36,27 @@ cg_private() {
 	export SUPERVISE_CGROUP
 }
 
-_cg_rmdir() { [ ! -d "$1" ] || rmdir "$1" 2>/dev/null; }
+# rmdir, retried for up to 5 s: killed processes leave their cgroup a
+# moment later, and rmdir says EBUSY until then. (Self-contained, so
+# bench scripts can use this file without lib.sh.)
+_cg_rmdir() {
+	_i=0
+	while [ -d "$1" ] && ! rmdir "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ "$_i" -ge 500 ] && return 1
+		sleep 0.01
+	done
+	return 0
+}
 
 cg_cleanup() {
 	[ -n "$CG_PRIVATE" ] && [ -d "$CG_PRIVATE" ] || return 0
 	for _l in "$CG_PRIVATE"/*/service "$CG_PRIVATE"/*/supervise; do
 		[ -f "$_l/cgroup.kill" ] && echo 1 >"$_l/cgroup.kill" 2>/dev/null
 	done
-	# Killed processes leave their cgroup a moment later: rmdir says
-	# EBUSY until then.
 	for _l in "$CG_PRIVATE"/*/service "$CG_PRIVATE"/*/supervise "$CG_PRIVATE"/*/ \
 		"$CG_PRIVATE"; do
 		case $_l in *'*'*) continue ;; esac
-		wait_until 5 _cg_rmdir "$_l"
+		_cg_rmdir "$_l"
 	done
 }

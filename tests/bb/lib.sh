@@ -14,6 +14,11 @@ _n=0
 _failed=0
 _pids=
 T=$(mktemp -d "${TMPDIR:-/tmp}/dtng-test.XXXXXX") || exit 99
+# Every supervise a test starts puts its cgroups under a private cgroup of
+# the test's own (as root with cgroup v2), removed at exit even after a
+# failure or a SIGKILLed supervise: no dtng-* directory is ever left behind.
+. "$DT_SRCDIR/tests/bb/cglib.sh"
+cg_private || :
 
 _cleanup() {
 	for p in $_pids; do
@@ -22,6 +27,7 @@ _cleanup() {
 	for p in $_pids; do
 		kill -KILL "$p" 2>/dev/null
 	done
+	cg_cleanup
 	[ -n "$DT_KEEP_TMP" ] || rm -rf "$T"
 }
 trap '_cleanup' EXIT
@@ -35,7 +41,7 @@ pass() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 fail() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP ${2:-}"; }
 diag() { echo "# $*" | sed '2,$s/^/# /'; }
-skip_all() { echo "1..0 # SKIP $*"; trap - EXIT; rm -rf "$T"; exit 0; }
+skip_all() { echo "1..0 # SKIP $*"; trap - EXIT; cg_cleanup; rm -rf "$T"; exit 0; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
 done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; exit $?; }
 

@@ -229,6 +229,7 @@ Test(svwaitcond, up_and_down_from_state)
 	struct svwait_snap down = snap_state(SVS_DOWN, 0), fin = snap_state(SVS_FINISHING, 0);
 	struct svwait_snap finpid = snap_state(SVS_FINISHING, 9), back = snap_state(SVS_BACKOFF, 0);
 	struct svwait_snap stopping = snap_state(SVS_STOPPING, 5);
+	struct svwait_snap strays = snap_state(SVS_STOPPING, 0);
 
 	cr_assert_eq(svwait_judge(SVW_UP, &up), SVW_REACHED);
 	cr_assert_eq(svwait_judge(SVW_UP, &ready), SVW_REACHED);
@@ -239,6 +240,9 @@ Test(svwaitcond, up_and_down_from_state)
 	cr_assert_eq(svwait_judge(SVW_DOWN, &back), SVW_REACHED);
 	cr_assert_eq(svwait_judge(SVW_DOWN, &fin), SVW_WAIT);
 	cr_assert_eq(svwait_judge(SVW_DOWN, &stopping), SVW_WAIT);
+	/* main process gone, strays still being cleared: not down yet */
+	cr_assert_eq(svwait_judge(SVW_DOWN, &strays), SVW_WAIT);
+	cr_assert_eq(svwait_judge(SVW_UP, &strays), SVW_WAIT);
 	cr_assert_eq(svwait_judge(SVW_READY, &ready), SVW_REACHED);
 	cr_assert_eq(svwait_judge(SVW_READY, &up), SVW_WAIT);
 	cr_assert_eq(svwait_judge(SVW_EXIT, &up), SVW_WAIT);
