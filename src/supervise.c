@@ -401,6 +401,8 @@ static void loop(struct sv *sv)
 			sv_feed_simple(sv, SVE_TIMER, 0);
 		if (sv->dirty)
 			announce(sv);
+		if (sv->cg_enter)
+			sv_cg_enter_self(sv);
 		n = lx_evloop_wait(&sv->loop, ev, 8,
 				   lx_evloop_timeout_ms(svfsm_deadline(&sv->m), lx_now_mono_ns()));
 		for (i = 0; i < n; i++) {

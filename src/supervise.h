@@ -41,6 +41,7 @@ struct sv {
 	int has_cg;           /* cg is the service's; else a process group */
 	int child_enters;     /* no clone3 CLONE_INTO_CGROUP: the child moves itself */
 	int enter_once;       /* the same for one spawn: service/ could not be renewed */
+	int cg_enter;         /* supervise itself still to move into supervise/ */
 	int cg_stale;         /* service/ may have seen a cgroup.kill: renew it */
 	pid_t pgid;           /* without a cgroup: the last child's process group */
 	int notify_rfd;       /* read end of the notification-fd pipe, or -1 */
@@ -60,6 +61,8 @@ int sv_read_small(const char *name, char *buf, size_t size);
 
 /* supervise_cg.c */
 void sv_cg_setup(struct sv *sv);
+/* Moves supervise into its supervise/ leaf (deferred: see setup). */
+void sv_cg_enter_self(struct sv *sv);
 /* At start-up, before SVE_INIT is fed: 1 and *adopt filled if a running
  * main process was taken over; sets init->leftovers if there is something
  * to clear instead. */

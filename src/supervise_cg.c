@@ -61,10 +61,6 @@ static void setup(struct sv *sv)
 	why = "unable to create the service's cgroup";
 	r = lx_cgroup_open(&sv->cg, root, sv->dev, sv->ino);
 	if (r == 0) {
-		why = "unable to move supervise into its cgroup";
-		r = lx_cgroup_enter_supervise(&sv->cg, 0);
-	}
-	if (r == 0) {
 		why = "unable to watch cgroup.events";
 		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
 	}
@@ -76,6 +72,22 @@ static void setup(struct sv *sv)
 	sv->has_cg = 1;
 	/* A predecessor may have killed it: see sv_cg_fresh. */
 	sv->cg_stale = 1;
+	/* Moving a process between cgroups waits for an RCU grace period
+	 * (about 10 ms here): done once the loop is idle, after the first
+	 * start, so it never delays ./run. The service's own processes are
+	 * born in service/ by CLONE_INTO_CGROUP and need no move. */
+	sv->cg_enter = 1;
+}
+
+void sv_cg_enter_self(struct sv *sv)
+{
+	int r;
+
+	sv->cg_enter = 0;
+	r = lx_cgroup_enter_supervise(&sv->cg, 0);
+	if (r < 0)
+		dt_warn_errno(-r, "%s: unable to move supervise into %s/supervise", sv->dir,
+			      sv->cg.path);
 }
 
 void sv_cg_setup(struct sv *sv)
