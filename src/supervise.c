@@ -52,10 +52,15 @@ void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
 static void replace(struct sv *sv, const char *name, const void *data, size_t len)
 {
 	char tmp[64], final[64];
+	size_t nl = strlen(name);
 	int fd, r;
 
-	snprintf(tmp, sizeof tmp, "supervise/%s.new", name);
-	snprintf(final, sizeof final, "supervise/%s", name);
+	/* Built by hand: stdio's stack frames would cost a resident page in
+	 * every supervise (names are our own short literals). */
+	memcpy(final, "supervise/", 10);
+	memcpy(final + 10, name, nl + 1);
+	memcpy(tmp, final, 10 + nl);
+	memcpy(tmp + 10 + nl, ".new", 5);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		dt_warn_sys("unable to open %s/%s", sv->dir, tmp);
@@ -74,22 +79,23 @@ static void replace(struct sv *sv, const char *name, const void *data, size_t le
 
 /* Everything big that supervise keeps, in one static block whose order is
  * chosen for memory: every page touched once stays resident in each of
- * 1,000 supervise processes, and three of these buffers (the cgroup path
- * in sv.cg, the one in ss, the state text) are mostly never written. In
- * this order the written parts share pages: sv's fields after its path,
- * then ss's head, then ss's last field (after its path) with the text's
- * head. Static, not on the stack: 14 KiB there would push every call
- * deeper, and .bss that is never written costs nothing. */
+ * 1,000 supervise processes, so the parts that are written sit together in
+ * one page: sv's fields (after its mostly unused cgroup path), then ss's
+ * fields, then the head of ss.cgroup, which supervise never needs as a
+ * path (it hands svstate_format a pointer) and uses as the buffer for the
+ * state text. Only a text longer than that (a cgroup path of several KiB)
+ * goes to big, touched then and only then. Static, not on the stack. */
 static struct {
 	struct sv sv;
 	struct svstate ss;
-	char text[SVSTATE_TEXT_MAX];
+	char big[SVSTATE_TEXT_MAX];
 } mem;
 
 static void announce(struct sv *sv)
 {
 	struct svstate *ss = &mem.ss;
-	char *text = mem.text;
+	char *text = ss->cgroup;
+	size_t cap = sizeof ss->cgroup;
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
 	struct stat sb;
@@ -100,19 +106,32 @@ static void announce(struct sv *sv)
 	svstatus_encode(&st, rec);
 	replace(sv, "status", rec, sizeof rec);
 
-	/* No memset: every field is set below, and clearing the whole
-	 * struct would touch every page of its cgroup buffer. */
+	/* No memset: every field read by svstate_format is set below, and
+	 * clearing the struct would touch every page of its cgroup array. */
 	svfsm_state(&sv->m, ss);
 	ss->normally_up = stat("down", &sb) < 0;
 	ss->procs = sv_cg_procs(sv);
-	strcpy(ss->cgroup, sv->has_cg ? sv->cg.path : "none");
+	ss->cgroup_path = sv->has_cg ? sv->cg.path : "none";
 	ss->supervise_pid = sv->self_pid;
-	n = svstate_format(ss, text, SVSTATE_TEXT_MAX);
+	n = svstate_format(ss, text, cap);
+	if (n < 0) {
+		text = mem.big;
+		cap = sizeof mem.big;
+		n = svstate_format(ss, text, cap);
+	}
 	/* The service's last STATUS= (NOTIFY_SOCKET), control bytes already
 	 * made '?': one more key, which readers that do not know it skip. */
-	if (n > 0 && sv->status[0] && sv->m.pid)
-		n += snprintf(text + n, SVSTATE_TEXT_MAX - (size_t)n, "status=%s\n", sv->status);
-	if (n > 0 && n < SVSTATE_TEXT_MAX)
+	if (n > 0 && sv->status[0] && sv->m.pid) {
+		size_t sl = strlen(sv->status);
+
+		if ((size_t)n + 8 + sl < cap) {
+			memcpy(text + n, "status=", 7);
+			memcpy(text + n + 7, sv->status, sl);
+			text[n + 7 + sl] = '\n';
+			n += (int)(8 + sl);
+		}
+	}
+	if (n > 0)
 		replace(sv, "state", text, (size_t)n);
 }
 

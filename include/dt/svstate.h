@@ -43,8 +43,14 @@ struct svstate {
 	enum svstate_exit last_exit;
 	int last_code;    /* exit code or signal number */
 	int64_t procs;    /* processes in the service cgroup; -1 unknown */
-	char cgroup[SVSTATE_CGROUP_MAX]; /* path, or "none" */
 	uint32_t supervise_pid;
+	/* For svstate_format: the cgroup path to write, if not NULL (then
+	 * cgroup[] below is not read and its storage is free for the
+	 * caller: supervise formats the text there). */
+	const char *cgroup_path;
+	/* Last, so that a caller that never touches it leaves its pages
+	 * untouched. Filled by svstate_parse. */
+	char cgroup[SVSTATE_CGROUP_MAX]; /* path, or "none" */
 };
 
 const char *svstate_name(enum svstate_state s);
