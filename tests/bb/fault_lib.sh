@@ -77,12 +77,16 @@ caught_up() { [ "$(numfield "$(numcheck "$1" "$2")" tail)" = 0 ]; }
 log_at_least() { [ "$(cat "$1"/@* "$1"/current 2>/dev/null | wc -l)" -ge "$2" ]; }
 
 # copies DIR: processes running in DIR other than supervise itself (the
-# service, or the logger for a log/ directory), as "PID,PID...".
+# service, or the logger for a log/ directory: multilog works from inside
+# its log directory DIR/main at times), as "PID,PID...".
 copies() {
 	_want=$(readlink -f "$1")
 	_list=
 	for _c in /proc/[0-9]*; do
-		[ "$(readlink "$_c/cwd" 2>/dev/null)" = "$_want" ] || continue
+		case $(readlink "$_c/cwd" 2>/dev/null) in
+		"$_want" | "$_want/main") ;;
+		*) continue ;;
+		esac
 		_comm=$(cat "$_c/comm" 2>/dev/null) || continue
 		[ "$_comm" = supervise ] && continue
 		_list="$_list${_list:+,}${_c#/proc/}"
