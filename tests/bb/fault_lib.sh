@@ -8,56 +8,66 @@ NUMLINES=$DT_BUILDDIR/tests/bb/numlines
 
 # mknum SVCDIR W [NUMLINES OPTIONS...]: such a service (W: the writers'
 # bookkeeping directory). Rotation at 4 MB keeps the rotation steps in
-# play; n1000 keeps every rotated file, so nothing is aged out.
+# play; n1000 keeps every rotated file, so nothing is aged out. ML_SCRIPT
+# replaces the script's options before the directory.
 mknum() {
 	_d=$1 _w=$2
 	shift 2
 	mkdir -p "$_d/log" "$_w"
 	printf '#!/bin/sh\nexec %s %s %s\n' "$NUMLINES" "$*" "$_w" >"$_d/run"
-	printf '#!/bin/sh\nexec multilog t s4000000 n1000 ./main\n' >"$_d/log/run"
+	printf '#!/bin/sh\nexec multilog %s ./main\n' "${ML_SCRIPT:-t s4000000 n1000}" >"$_d/log/run"
 	chmod +x "$_d/run" "$_d/log/run"
 }
 
 # The log as one stream, oldest first. A file that does not end with a
-# newline (a line torn by a crash, left in an @...u file) gets " TORN"
-# appended, so its last line can never pass for a whole one.
+# newline (a line torn by a crash) gets " TORN" appended, so its last line
+# can never pass for a whole one; after each @...u file (the `current` a
+# crashed multilog left) comes a line "@@CRASH".
 numstream() {
 	for _f in $(ls "$1" 2>/dev/null | grep '^@') current; do
 		[ -f "$1/$_f" ] || continue
 		cat "$1/$_f"
 		[ -n "$(tail -c1 "$1/$_f")" ] && echo " TORN"
+		case $_f in *.u) echo "@@CRASH" ;; esac
 	done
 }
 
 # numcheck LOGDIR W: one line of verdicts over every writer that started:
-#   writers=N nocount=N lost=N runs=N tail=N back=N bad=N
+#   writers=N nocount=N lost=N runs=N tail=N back=N bad=N elsewhere=N
 # lost: lines missing inside a writer's sequence, in `runs` separate
-# gaps; tail: lines a writer recorded as written that never reached the
+# gaps; elsewhere: gaps that do not follow a crash of multilog (an @...u
+# file); tail: lines a writer recorded as written that never reached the
 # log; back: lines that repeat or go backwards (duplicates, reordering);
-# bad: lines that are not "PID N" (torn by a crash). A perfect log:
-#   writers=N nocount=0 lost=0 runs=0 tail=0 back=0 bad=0
+# bad: lines that are not "PID N" of a writer (torn by a crash).
 numcheck() {
 	numstream "$1" | awk -v w="$2" -v starts="$(ls "$2" | sed -n 's/^start\.//p' | tr '\n' ' ')" '
+	BEGIN { np = split(starts, ps, " "); for (i = 1; i <= np; i++) known[ps[i]] = 1 }
+	$0 == "@@CRASH" { crash = 1; next }
 	{
 		line = $0
 		sub(/^@[0-9a-f]+ /, "", line)
 		if (line !~ /^[0-9]+ [0-9]+$/) { bad++; next }
 		split(line, f, " ")
 		p = f[1]; n = f[2] + 0
-		if (n == last[p] + 1) { last[p] = n; next }
-		if (n > last[p] + 1) { lost += n - last[p] - 1; runs++; last[p] = n; next }
+		if (!(p in known)) { bad++; next }
+		if (n == last[p] + 1) { last[p] = n; crash = 0; next }
+		if (n > last[p] + 1) {
+			lost += n - last[p] - 1; runs++; last[p] = n
+			if (!crash) elsewhere++
+			crash = 0
+			next
+		}
 		back++
 	}
 	END {
-		np = split(starts, ps, " ")
 		for (i = 1; i <= np; i++) {
 			p = ps[i]
 			k = -1
 			if ((getline k < (w "/count." p)) <= 0) { nocount++; continue }
 			if (k + 0 > last[p] + 0) tail += k - last[p]
 		}
-		printf "writers=%d nocount=%d lost=%d runs=%d tail=%d back=%d bad=%d\n",
-			np, nocount, lost, runs, tail, back, bad
+		printf "writers=%d nocount=%d lost=%d runs=%d tail=%d back=%d bad=%d elsewhere=%d\n",
+			np, nocount, lost, runs, tail, back, bad, elsewhere
 	}'
 }
 
@@ -73,8 +83,9 @@ all_counted() {
 }
 # The log holds each stopped writer's last line (nothing still in flight).
 caught_up() { [ "$(numfield "$(numcheck "$1" "$2")" tail)" = 0 ]; }
-# At least N lines in the log.
-log_at_least() { [ "$(cat "$1"/@* "$1"/current 2>/dev/null | wc -l)" -ge "$2" ]; }
+# At least N bytes in the log (wc -c does not read regular files).
+log_bytes() { wc -c "$1"/@* "$1"/current 2>/dev/null | awk 'END { print $1 + 0 }'; }
+log_at_least() { [ "$(log_bytes "$1")" -ge "$2" ]; }
 
 # copies DIR: processes running in DIR other than supervise itself (the
 # service, or the logger for a log/ directory: multilog works from inside
