@@ -91,18 +91,12 @@ log_at_least() { [ "$(log_bytes "$1")" -ge "$2" ]; }
 # service, or the logger for a log/ directory: multilog works from inside
 # its log directory DIR/main at times), as "PID,PID...".
 copies() {
-	_want=$(readlink -f "$1")
-	_list=
-	for _c in /proc/[0-9]*; do
-		case $(readlink "$_c/cwd" 2>/dev/null) in
-		"$_want" | "$_want/main") ;;
-		*) continue ;;
-		esac
-		_comm=$(cat "$_c/comm" 2>/dev/null) || continue
-		[ "$_comm" = supervise ] && continue
-		_list="$_list${_list:+,}${_c#/proc/}"
-	done
-	echo "$_list"
+	ls -l /proc/[0-9]*/cwd 2>/dev/null |
+		awk -v a="$(readlink -f "$1")" '$NF == a || $NF == a "/main" { split($(NF - 2), f, "/"); print f[3] }' |
+		while read -r _p; do
+			_comm=$(cat "/proc/$_p/comm" 2>/dev/null) || continue
+			[ "$_comm" = supervise ] || echo "$_p"
+		done | paste -sd, -
 }
 ncopies() { _l=$(copies "$1"); echo "$_l" | tr ',' '\n' | grep -c .; }
 copies_are() { [ "$(ncopies "$1")" = "$2" ]; }
