@@ -103,6 +103,14 @@ by_comm() {
 	for p in "$@"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$_want" ] && echo "$p"; done
 }
 
+# None of the pids is still running (zombies count as gone).
+gone() {
+	for p in "$@"; do
+		[ -e "/proc/$p" ] && [ "$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)" != Z ] && return 1
+	done
+	return 0
+}
+
 # wait_for SECONDS CMD...: polls every 100 ms.
 wait_for() {
 	_end=$(( $(now_ms) + $1 * 1000 )); shift
@@ -153,6 +161,8 @@ run_one() {
 	{ kill -TERM "$svscan_pid"; wait "$svscan_pid"; } 2>/dev/null
 	svscan_pid=
 	t_stop=$(( $(now_ms) - t2 ))
+	# 0.76's supervises outlive its svscan: let them finish before rm.
+	wait_for 60 gone $sups
 	echo "impl=$impl services=$n all_up=$([ $up_ok = 0 ] && echo 1 || echo 0)" \
 		"restart_ok=$([ $re_ok = 0 ] && echo 1 || echo 0) $verdict supervises=$nsup" \
 		"up_ms=$t_up restart_ms=$t_re stop_ms=$t_stop svscan_rss_kb=$rss" \
