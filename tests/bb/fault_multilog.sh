@@ -23,6 +23,12 @@
 #    (a processor with side effects repeats them).
 # Without 't' so that multilog writes exactly the bytes it reads, and the
 # log's missing bytes can be compared with what the dead multilog held.
+# Measured (3 crashes each, a writer that never pauses): daemontools 0.76
+# lost 0 to 1,034 bytes per crash, exactly its rchar - wchar (it reads at
+# most about 1 KiB at a time); the io_uring multilog of this project
+# (256 KiB reads) lost 0 to 148,106 bytes (about 10,600 lines) per crash.
+# Writes through io_uring are not counted in /proc/PID/io's wchar, so for
+# such a multilog the "held" figure is only an upper bound.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/svscan_lib.sh"
 . "$DT_SRCDIR/tests/bb/fault_lib.sh"
