@@ -127,6 +127,18 @@ static void on_exec_failed(void *ctx, const struct lx_ulog_dir *d, int err)
 	dt_die_errno(DT_EX_TEMP, err, "unable to run %s", d->processor);
 }
 
+/* Room for every e action of the script to fire on one line (each adds up
+ * to MLPROC_ERRLINE bytes), and at least ERRBUF so lines batch up. */
+static size_t err_cap(const struct mlscript *sc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sc->nacts; i++)
+		if (sc->acts[i].kind == MLACT_STDERR)
+			n++;
+	return n * MLPROC_ERRLINE > ERRBUF ? n * MLPROC_ERRLINE : ERRBUF;
+}
+
 static void *alloc(size_t n)
 {
 	void *p = calloc(1, n ? n : 1);
@@ -241,8 +253,8 @@ static void setup(struct ml *m, int argc, char **argv)
 	sigdelset(&m->child_mask, SIGALRM);
 	parse_script(m, argc, argv);
 	open_files(m, startfd);
-	m->err.p = alloc(ERRBUF);
-	m->err.cap = ERRBUF;
+	m->err.cap = err_cap(&m->sc);
+	m->err.p = alloc(m->err.cap);
 	m->in = alloc(INBUF);
 	grow_pipe();
 	open_dirs(m, startfd);

@@ -281,7 +281,13 @@ void sv_start_run(struct sv *sv)
 	r = plan_run(sv, &p);
 	if (r == 0) {
 		r = spawn(sv, &sv->run, TAG_RUN, argv, &p);
-		if (r < 0)
+		/* -ENOSYS: neither clone3 nor pidfd_open is allowed here
+		 * (a seccomp policy, valgrind before 3.20); supervise needs
+		 * a pidfd for its child, so say that rather than "fork". */
+		if (r == -ENOSYS)
+			dt_warn_errno(-r, "unable to start %s/run: no pidfd for the child "
+				      "(clone3 and pidfd_open refused)", sv->dir);
+		else if (r < 0)
 			dt_warn_errno(-r, "unable to fork for %s", sv->dir);
 	}
 	if (p.pipe_w >= 0)

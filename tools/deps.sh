@@ -4,6 +4,8 @@
 BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
 TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
 PKG_PKGS="debhelper dpkg-dev lintian rpm debootstrap"
+# Reliability stages of CI: fuzzing (clang with libFuzzer) and valgrind.
+REL_PKGS="clang libclang-rt-14-dev valgrind"
 
 ensure_pkgs() {
 	missing=

@@ -31,7 +31,8 @@ struct mlbuf {
 struct mlproc {
 	const struct mlscript *sc;
 	struct mlbuf **out;        /* sc->ndirs buffers, each cap >= 64 */
-	struct mlbuf *err;         /* e output, cap >= MLPROC_ERRLINE */
+	struct mlbuf *err;         /* e output, cap >= MLPROC_ERRLINE x the number
+				    * of e actions in the script */
 	char *files;               /* sc->nfiles slots of MLPROC_FILELINE bytes */
 	unsigned char *file_dirty; /* set when a slot changed; caller clears */
 	unsigned char *sel;        /* per dir: the current line is selected */

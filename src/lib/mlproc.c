@@ -103,14 +103,16 @@ static void decide(struct mlproc *p, const char *head, size_t hlen)
 	}
 }
 
-static int err_fires(const struct mlproc *p)
+/* How many e actions fire for this line: each appends up to
+ * MLPROC_ERRLINE bytes of output. */
+static size_t err_fires(const struct mlproc *p)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < p->sc->nacts; i++)
 		if (p->sc->acts[i].kind == MLACT_STDERR && p->fire[i])
-			return 1;
-	return 0;
+			n++;
+	return n;
 }
 
 /* e and =file for the line whose head is given. */
@@ -192,7 +194,7 @@ static int start_line(struct mlproc *p, const char *in, size_t len, int eof, siz
 		hlen = build_head(p, label, in, l, &head);
 		if (p->sc->has_patterns)
 			decide(p, head, hlen);
-		if (err_fires(p) && p->err->cap - p->err->len < MLPROC_ERRLINE)
+		if (p->err->cap - p->err->len < err_fires(p) * MLPROC_ERRLINE)
 			return NEED_FLUSH;
 	}
 	if ((nl || eof) && p->lablen + l + 1 <= min_free(p)) {

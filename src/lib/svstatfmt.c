@@ -11,8 +11,14 @@ unsigned long svstat_seconds_076(const struct tai64n *stamp, uint64_t now_tai_se
 
 	if (now_tai_sec < when)
 		when = now_tai_sec;
+	uint64_t d = now_tai_sec - when;
+
+	/* Past 2^63 the double would round to 2^64, which does not convert
+	 * back (undefined behaviour); no real clock gets there. */
+	if (d > (UINT64_C(1) << 63))
+		d = UINT64_C(1) << 63;
 	/* compat: 0.76's tai_approx() returns a double; keep its rounding */
-	return (unsigned long)(double)(now_tai_sec - when);
+	return (unsigned long)(double)d;
 }
 
 int svstat_fmt_076(const struct svstatus *st, int normally_up, uint64_t now_tai_sec,

@@ -76,8 +76,10 @@ static int simple_script(const struct mlscript *sc)
 static size_t run_engine(const struct mlscript *sc, const char *in, size_t len,
 			 const uint8_t *cuts, size_t ncuts)
 {
-	static char dirmem[MAXDIRS][4096], errmem[4096];
+	static char dirmem[MAXDIRS][4096];
 	static struct mlbuf dirs[MAXDIRS], err;
+	size_t ne = 0, ecap;
+	char *errmem;
 	struct mlbuf *outs[MAXDIRS];
 	char *files = malloc(sc->nfiles * MLPROC_FILELINE + 1);
 	unsigned char *dirty = malloc(sc->nfiles + 1);
@@ -89,8 +91,13 @@ static size_t run_engine(const struct mlscript *sc, const char *in, size_t len,
 		dirs[i] = (struct mlbuf){ dirmem[i], 0, 64 + (ncuts ? cuts[i % ncuts] * 15 : 0) };
 		outs[i] = &dirs[i];
 	}
-	err = (struct mlbuf){ errmem, 0, sizeof errmem };
-	if (!files || !dirty || mlproc_init(&p, sc, outs, &err, files, dirty) < 0)
+	/* as multilog sizes it: room for every e action to fire on a line */
+	for (i = 0; i < sc->nacts; i++)
+		ne += sc->acts[i].kind == MLACT_STDERR;
+	ecap = ne * MLPROC_ERRLINE > 4096 ? ne * MLPROC_ERRLINE : 4096;
+	errmem = malloc(ecap);
+	err = (struct mlbuf){ errmem, 0, ecap };
+	if (!errmem || !files || !dirty || mlproc_init(&p, sc, outs, &err, files, dirty) < 0)
 		goto out;
 	mlproc_set_time(&p, &t);
 	for (;;) {
@@ -121,6 +128,7 @@ static size_t run_engine(const struct mlscript *sc, const char *in, size_t len,
 	}
 	mlproc_free(&p);
 out:
+	free(errmem);
 	free(files);
 	free(dirty);
 	return total;

@@ -123,8 +123,11 @@ static void invariants(struct world *w)
 		CHECK(s == SVS_STARTING || s == SVS_UP || s == SVS_READY || s == SVS_STOPPING);
 	if (m->finish_pid)
 		CHECK(s == SVS_FINISHING && !m->pid);
+	/* strays are cleared with the main process gone: after it exited
+	 * (stopping), or after finish, whose leftovers are cleared before the
+	 * next start while the state stays finishing */
 	if (m->strays)
-		CHECK(!m->pid && s == SVS_STOPPING);
+		CHECK(!m->pid && (s == SVS_STOPPING || (s == SVS_FINISHING && !m->finish_pid)));
 	CHECK(!m->deadline_ns == (m->deadline_kind == SVD_NONE));
 	switch (m->deadline_kind) {
 	case SVD_START: CHECK(!m->pid && !m->finish_pid && !m->strays); break;
