@@ -38,8 +38,10 @@ static int filesfit(struct lx_ulog_dir *d)
 			continue;
 		count++;
 		if (!oldest[0] || mlname_older(e->d_name, oldest)) {
-			strncpy(oldest, e->d_name, sizeof oldest - 1);
-			oldest[sizeof oldest - 1] = 0;
+			size_t l = strlen(e->d_name); /* 27 for a rotated name */
+
+			if (l < sizeof oldest)
+				memcpy(oldest, e->d_name, l + 1);
 		}
 	}
 	if (errno) {
