@@ -68,8 +68,8 @@ if [ -n "$CG_PRIVATE" ]; then
 	check "state: procs counts the service" test "$(state_field s procs)" -ge 1
 	check "the service runs in the service/ leaf" \
 		grep -qx "$p" "$CG_PRIVATE/dtng-$(stat -c %d-%i s)/service/cgroup.procs"
-	check "supervise runs in the supervise/ leaf" \
-		grep -qx "$SVPID" "$CG_PRIVATE/dtng-$(stat -c %d-%i s)/supervise/cgroup.procs"
+	check "supervise runs in the supervise/ leaf (moved once idle)" \
+		wait_until 5 grep -qx "$SVPID" "$CG_PRIVATE/dtng-$(stat -c %d-%i s)/supervise/cgroup.procs"
 else
 	same "state: procs unknown without a cgroup" -1 "$(state_field s procs)"
 	same "state: cgroup none without a cgroup" none "$(state_field s cgroup)"
