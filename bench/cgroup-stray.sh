@@ -9,28 +9,12 @@
 set -u
 runs=${1:-5}
 T=$(mktemp -d "${TMPDIR:-/tmp}/dtng-bench.XXXXXX") || exit 1
-# Our supervise processes put their cgroups under a private directory of
-# this run (SUPERVISE_CGROUP), removed at the end: nothing is left in the
-# real cgroup tree even if a run goes wrong.
-CG=
-cg_self_dir() {
-	_cgp=$(sed -n 's/^0:://p' /proc/self/cgroup)
-	awk -v p="$_cgp" '{
-		for (i = 7; i <= NF; i++) if ($i == "-") break
-		if ($(i + 1) != "cgroup2") next
-		if ($4 == "/") { print $5 (p == "/" ? "" : p); exit }
-	}' /proc/self/mountinfo
-}
+# Our supervise processes put their cgroups under a private cgroup of this
+# run (SUPERVISE_CGROUP), removed at the end, as the black-box tests do:
+# nothing is left in the real cgroup tree even if a run goes wrong.
+. "$(dirname "$0")/../tests/bb/cglib.sh"
 cleanup() {
-	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		for l in "$CG"/*/service "$CG"/*/supervise; do
-			[ -f "$l/cgroup.kill" ] && echo 1 >"$l/cgroup.kill" 2>/dev/null
-		done
-		sleep 0.2
-		for l in "$CG"/*/service "$CG"/*/supervise "$CG"/*/ "$CG"; do
-			[ -d "$l" ] && rmdir "$l" 2>/dev/null
-		done
-	fi
+	cg_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -73,12 +57,7 @@ one() {
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}'; }
 
 [ "$(id -u)" = 0 ] || { echo "needs root"; exit 0; }
-d=$(cg_self_dir)
-if [ -n "$d" ] && mkdir "$d/bench-${T##*/}" 2>/dev/null; then
-	CG=$d/bench-${T##*/}
-	SUPERVISE_CGROUP=$CG
-	export SUPERVISE_CGROUP
-fi
+cg_private || :
 s=$T/check
 mksvc "$s"
 supervise "$s" 2>/dev/null &
