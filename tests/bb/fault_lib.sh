@@ -136,3 +136,16 @@ _kill_writers() {
 		[ "$(cat "/proc/$_p/comm" 2>/dev/null)" = numlines ] && kill -KILL "$_p"
 	done
 }
+
+# fault_setup: the scene every kill -9 test starts from: service a writing
+# numbered lines in bursts through its logger under our svscan ($S, $W,
+# $L set), the writers killed at exit, and lines flowing.
+fault_setup() {
+	trap '_kill_writers; _svscan_cleanup' EXIT
+	S=$T/service
+	W=$T/w
+	L=$S/a/log/main
+	mknum "$S/a" "$W" -b 10000 -p 40
+	start_svscan "$S"
+	check "lines flow" wait_until 10 log_at_least "$L" 500000
+}

@@ -10,14 +10,8 @@
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/svscan_lib.sh"
 . "$DT_SRCDIR/tests/bb/fault_lib.sh"
-trap '_kill_writers; _svscan_cleanup' EXIT
 
-S=$T/service
-W=$T/w
-L=$S/a/log/main
-mknum "$S/a" "$W" -b 10000 -p 40
-start_svscan "$S"
-check "lines flow" wait_until 10 log_at_least "$L" 500000
+fault_setup
 check "one copy of the service before the fault" copies_are "$S/a" 1
 
 old=$(sup_pid "$S/a")

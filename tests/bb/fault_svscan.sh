@@ -9,15 +9,9 @@
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/svscan_lib.sh"
 . "$DT_SRCDIR/tests/bb/fault_lib.sh"
-trap '_kill_writers; _svscan_cleanup' EXIT
 
-S=$T/service
-W=$T/w
-L=$S/a/log/main
-mknum "$S/a" "$W" -b 10000 -p 40
-start_svscan "$S"
+fault_setup
 first=$SVPID
-check "lines flow" wait_until 10 log_at_least "$L" 500000
 sup=$(sup_pid "$S/a")
 logsup=$(sup_pid "$S/a/log")
 svc=$(copies "$S/a")
