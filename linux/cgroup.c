@@ -74,12 +74,15 @@ void lx_cgroup_close(struct lx_cgroup *cg)
 	}
 }
 
-static int mkdir_open(int dirfd, const char *name)
+/* *made (if not NULL) tells whether the directory is new. */
+static int mkdir_open(int dirfd, const char *name, int *made)
 {
-	int fd;
+	int fd, r = mkdirat(dirfd, name, 0755);
 
-	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+	if (r < 0 && errno != EEXIST)
 		return -errno;
+	if (made)
+		*made = r == 0;
 	fd = openat(dirfd, name, DIR_FLAGS);
 	return fd < 0 ? -errno : fd;
 }
@@ -109,9 +112,10 @@ int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_
 		return cg->path[0] = '\0', -ENAMETOOLONG;
 	cg->path[len] = '/';
 	memcpy(cg->path + len + 1, name, nlen + 1);
-	if ((r = cg->dir_fd = mkdir_open(cg->root_fd, name)) < 0 ||
-	    (r = cg->sup_fd = mkdir_open(cg->dir_fd, "supervise")) < 0 ||
-	    (r = cg->svc_fd = mkdir_open(cg->dir_fd, "service")) < 0)
+	cg->svc_fresh = 0;
+	if ((r = cg->dir_fd = mkdir_open(cg->root_fd, name, NULL)) < 0 ||
+	    (r = cg->sup_fd = mkdir_open(cg->dir_fd, "supervise", NULL)) < 0 ||
+	    (r = cg->svc_fd = mkdir_open(cg->dir_fd, "service", &cg->svc_fresh)) < 0)
 		return r;
 	cg->events_fd = openat(cg->svc_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	if (cg->events_fd < 0)
@@ -128,7 +132,7 @@ int lx_cgroup_renew_service(struct lx_cgroup *cg)
 
 	if (unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
 		return -errno;
-	fd = mkdir_open(cg->dir_fd, "service");
+	fd = mkdir_open(cg->dir_fd, "service", NULL);
 	if (fd < 0)
 		return fd;
 	efd = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);

@@ -1,7 +1,7 @@
 #ifndef SRC_SUPERVISE_H
 #define SRC_SUPERVISE_H
 
-/* supervise's program state, shared by supervise.c (set-up, the loop, the
+/* supervise's program state, shared by supervise_core.c (set-up, the loop, the
  * machine's actions, status and state), supervise_cg.c (the service's
  * cgroup: containment, adoption, limits) and supervise_child.c (starting
  * run and finish: user, capabilities, readiness). Private to the program. */
@@ -25,7 +25,7 @@ struct child {
 };
 
 /* cg comes first: most of its 4 KiB path buffer is never written, and the
- * fields that are sit at either end (see `mem` in supervise.c). */
+ * fields that are sit at either end (see `mem` in supervise_core.c). */
 struct sv {
 	struct lx_cgroup cg;
 	const char *dir;
@@ -43,6 +43,7 @@ struct sv {
 	int enter_once;       /* the same for one spawn: service/ could not be renewed */
 	int cg_enter;         /* supervise itself still to move into supervise/ */
 	int cg_stale;         /* service/ may have seen a cgroup.kill: renew it */
+	unsigned cg_limits;   /* bit k: limit k may differ from its default in service/ */
 	pid_t pgid;           /* without a cgroup: the last child's process group */
 	int notify_rfd;       /* read end of the notification-fd pipe, or -1 */
 	int notify_sock;      /* the NOTIFY_SOCKET socket, or -1 */
@@ -52,7 +53,10 @@ struct sv {
 	char status[SDNOTIFY_STATUS_MAX]; /* the last STATUS= of this run */
 };
 
-/* supervise.c */
+/* supervise_core.c */
+/* The whole program: supervise's argv; never returns. Also called by
+ * svscan in a fresh fork of itself (see svscan.c, spawn_inproc). */
+__attribute__((noreturn)) void supervise_main(int argc, char **argv);
 void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type);
 void sv_feed(struct sv *sv, const struct svfsm_event *ev);
 void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid);

@@ -58,8 +58,8 @@ static void setup(struct sv *sv)
 		fallback(sv, root, why, -r);
 		return;
 	}
-	why = "unable to create the service's cgroup";
 	r = lx_cgroup_open(&sv->cg, root, sv->dev, sv->ino);
+	why = lx_cgroup_why(r);
 	if (r == 0) {
 		why = "unable to watch cgroup.events";
 		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
@@ -70,8 +70,11 @@ static void setup(struct sv *sv)
 		return;
 	}
 	sv->has_cg = 1;
-	/* A predecessor may have killed it: see sv_cg_fresh. */
-	sv->cg_stale = 1;
+	/* A service/ left by a predecessor may have seen a cgroup.kill (see
+	 * sv_cg_fresh) and may hold its limits; one made now holds neither,
+	 * and renewing it would cost a cgroup destruction and creation. */
+	sv->cg_stale = !sv->cg.svc_fresh;
+	sv->cg_limits = sv->cg.svc_fresh ? 0 : ~0u;
 	/* Moving a process between cgroups waits for an RCU grace period
 	 * (about 10 ms here): done once the loop is idle, after the first
 	 * start, so it never delays ./run. The service's own processes are
@@ -234,6 +237,7 @@ void sv_cg_fresh(struct sv *sv)
 	r = lx_cgroup_renew_service(&sv->cg);
 	if (r == 0) {
 		sv->cg_stale = 0;
+		sv->cg_limits = 0;
 		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);
 		if (r < 0)
 			dt_warn_errno(-r, "unable to watch %s/service/cgroup.events", sv->cg.path);
@@ -263,8 +267,9 @@ static int one_limit(struct sv *sv, enum cglimit_kind k)
 	n = sv_read_small(name, text, sizeof text);
 	if (n == -ENOENT) {
 		/* A limit whose file is gone must not linger from last time. */
-		if (sv->has_cg)
-			lx_cgroup_reset_limit(&sv->cg, name, cglimit_default(k));
+		if (sv->has_cg && (sv->cg_limits & (1u << k)) &&
+		    lx_cgroup_reset_limit(&sv->cg, name, cglimit_default(k)) == 0)
+			sv->cg_limits &= ~(1u << k);
 		return 0;
 	}
 	if (n < 0)
@@ -276,6 +281,7 @@ static int one_limit(struct sv *sv, enum cglimit_kind k)
 	/* Limits never fail open: no cgroup, no start. */
 	if (!sv->has_cg)
 		return refuse(sv, name, "the service has no cgroup (see the warning above)", 0);
+	sv->cg_limits |= 1u << k;
 	r = lx_cgroup_set_limit(&sv->cg, name, val);
 	if (r == -ENOENT) {
 		dt_warn("unable to start %s: %s: controller %s is not available in cgroup v2 here",

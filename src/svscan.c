@@ -174,25 +174,33 @@ struct spawn_err {
 	int stage; /* 1 dup2, 2 chdir, 3 exec */
 };
 
-/* vfork child: shares our memory until exec, so it reports through *se. */
-static __attribute__((noreturn)) void child(const struct svscan *s,
-		const struct scantab_svc *e, enum scantab_which w, char **argv,
-		volatile struct spawn_err *se)
+/* The child's set-up, before an exec or supervise_main: the soft limit and
+ * signal mask svscan had, the log pipe's end, log/ for a logger. */
+static int child_setup(const struct svscan *s, const struct scantab_svc *e,
+		       enum scantab_which w, volatile struct spawn_err *se)
 {
 	if (s->nofile_raised)
 		setrlimit(RLIMIT_NOFILE, &s->nofile);
 	sigprocmask(SIG_SETMASK, &s->sig.saved, NULL);
 	se->stage = 1;
 	if (w == SCANTAB_MAIN && e->has_log && dup2(e->pipe_wr, 1) < 0)
-		goto fail;
+		return -1;
 	if (w == SCANTAB_LOG && dup2(e->pipe_rd, 0) < 0)
-		goto fail;
+		return -1;
 	se->stage = 2;
 	if (w == SCANTAB_LOG && chdir(e->name) < 0)
-		goto fail;
+		return -1;
 	se->stage = 3;
-	execvp(argv[0], argv);
-fail:
+	return 0;
+}
+
+/* vfork child: shares our memory until exec, so it reports through *se. */
+static __attribute__((noreturn)) void child(const struct svscan *s,
+		const struct scantab_svc *e, enum scantab_which w, char **argv,
+		volatile struct spawn_err *se)
+{
+	if (child_setup(s, e, w, se) == 0)
+		execvp(argv[0], argv);
 	se->err = errno;
 	_exit(111);
 }
@@ -212,15 +220,34 @@ static void spawn_warn(const char *name, enum scantab_which w, int stage, int er
 		dt_warn_errno(err, "unable to start supervise %s%s", svscan_pname(name, b), lg);
 }
 
+/* fork child running supervise itself (svscan_fork.c): a failure before
+ * that is told here, with the words svscan would have used. */
+static __attribute__((noreturn)) void child_inproc(const struct svscan *s,
+		const struct scantab_svc *e, enum scantab_which w)
+{
+	struct spawn_err se = { 0, 0 };
+
+	if (child_setup(s, e, w, &se) == 0)
+		svscan_fork_become(s, w == SCANTAB_LOG ? "log" : e->name);
+	spawn_warn(e->name, w, se.stage, errno);
+	_exit(111);
+}
+
 static void spawn(struct svscan *s, struct scantab_svc *e, enum scantab_which w, uint64_t now)
 {
 	char *argv[3] = { "supervise", w == SCANTAB_LOG ? "log" : e->name, NULL };
 	volatile struct spawn_err se = { 0, 0 };
 	pid_t pid;
 
-	pid = vfork();
-	if (pid == 0)
-		child(s, e, w, argv, &se);
+	if (svscan_fork_ours(s)) {
+		pid = fork();
+		if (pid == 0)
+			child_inproc(s, e, w);
+	} else {
+		pid = vfork();
+		if (pid == 0)
+			child(s, e, w, argv, &se);
+	}
 	if (pid < 0 || se.err) {
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
@@ -500,6 +527,7 @@ int main(int argc, char **argv)
 		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", argv[1]);
 	fill_std_fds();
 	raise_nofile(&s);
+	svscan_fork_init(&s);
 	open_loop(&s);
 	s.ino_fd = -1;
 	s.phase = PH_RUN;

@@ -29,12 +29,14 @@ struct lx_cgroup {
 	int sup_fd;     /* .../supervise */
 	int svc_fd;     /* .../service: the fd for clone3 CLONE_INTO_CGROUP */
 	int events_fd;  /* .../service/cgroup.events, for epoll EPOLLPRI */
+	int svc_fresh;  /* lx_cgroup_open made service/ (no predecessor's) */
 	char path[LX_CGROUP_PATH_MAX]; /* ROOT/dtng-D-I, for supervise/state */
 };
 
 /* Finds ROOT and decides whether cgroup v2 is usable there: mounted, a
- * cgroup v2 directory, writable and delegated to us (creating and removing
- * a test cgroup ROOT/dtng-probe-<pid> works). override is the value of
+ * cgroup v2 directory, writable and delegated to us (ROOT/cgroup.procs is
+ * writable; whether a child cgroup can be made is learnt from the real
+ * mkdir in lx_cgroup_open, see lx_cgroup_why). override is the value of
  * SUPERVISE_CGROUP or NULL: the caller reads the environment, this module
  * never calls getenv. Without override, ROOT comes from /proc/self/cgroup
  * and /proc/self/mountinfo (a supervise already inside a dtng-D-I/supervise
@@ -54,9 +56,14 @@ int lx_cgroup_probe(const char *override, char *root, size_t size, const char **
 /* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with
  * its supervise/ and service/ leaves and opens them; dev and ino are those
  * of the service directory. root may be cg->path itself (where
- * lx_cgroup_probe() put it: no second 4 KiB buffer). cg is filled even on failure so that
+ * lx_cgroup_probe() put it: no second 4 KiB buffer). svc_fresh says whether
+ * service/ was made now (nothing of a predecessor's to clear or reset).
+ * cg is filled even on failure so that
  * lx_cgroup_close() is always safe. -ENAMETOOLONG, -errno of mkdir/open. */
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino);
+/* The reason, for the fallback warning, that lx_cgroup_open failed with
+ * err (a -errno of its mkdir): read-only, not delegated, or other. */
+const char *lx_cgroup_why(int err);
 /* Closes the fds; leaves the directories. Safe on a zeroed or failed cg. */
 void lx_cgroup_close(struct lx_cgroup *cg);
 

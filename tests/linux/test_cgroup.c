@@ -152,13 +152,45 @@ Test(cgroup, open_makes_leaves_and_reopens)
 	cr_assert_geq(cgtest_read(want, "cgroup.events", buf, sizeof buf), 0);
 	cr_assert_eq(lx_cgroup_populated(&cg), 0);
 	cr_assert_eq(lx_cgroup_procs(&cg, NULL, 0), 0);
+	cr_assert_eq(cg.svc_fresh, 1, "service/ made now");
 	cr_assert_eq(lx_cgroup_open(&again, t.dir, 7, 9), 0, "a predecessor's tree is reused");
+	cr_assert_eq(again.svc_fresh, 0, "a predecessor's service/ is not fresh");
 	lx_cgroup_close(&again);
 	lx_cgroup_close(&cg);
 	lx_cgroup_close(&cg);
 	cr_assert_eq(cg.svc_fd, -1);
 	cr_assert_eq(lx_cgroup_open(&cg, "/nonexistent", 7, 9), -ENOENT);
 	lx_cgroup_close(&cg);
+}
+
+/* nr_dying_descendants of DIR's cgroup.stat, or -1. */
+static long dying(const char *dir)
+{
+	char buf[512], *p;
+
+	if (cgtest_read(dir, "cgroup.stat", buf, sizeof buf) < 0)
+		return -1;
+	p = strstr(buf, "nr_dying_descendants ");
+	return p ? strtol(p + 21, NULL, 10) : -1;
+}
+
+/* The probe makes no test cgroup: the real mkdir's errors are worded by
+ * lx_cgroup_why for the one fallback warning. */
+Test(cgroup, probe_makes_no_cgroup_and_why_words_mkdir_errors)
+{
+	char root[LX_CGROUP_PATH_MAX];
+	long before = dying(t.dir), after;
+
+	/* A cgroup made and removed stays "dying" for a while after. */
+	cr_assert_geq(before, 0);
+	cr_assert_eq(lx_cgroup_probe(t.dir, root, sizeof root, NULL), 0);
+	after = dying(t.dir);
+	cr_assert_leq(after, before, "the probe made and removed a cgroup (%ld dying, %ld before)",
+		      after, before);
+	cr_assert_str_eq(lx_cgroup_why(-EACCES), "not delegated: no permission to create a cgroup");
+	cr_assert_str_eq(lx_cgroup_why(-EPERM), "not delegated: no permission to create a cgroup");
+	cr_assert_str_eq(lx_cgroup_why(-EROFS), "cgroup v2 is read-only there");
+	cr_assert_str_eq(lx_cgroup_why(-ENOSPC), "unable to create the service's cgroup");
 }
 
 Test(cgroup, enter_procs_has_pid)

@@ -1,0 +1,486 @@
+/* supervise's body, shared by the supervise program and svscan (which runs
+ * it in a forked child instead of exec'ing an identical supervise binary):
+ * starts DIR/run, restarts it, obeys supervise/control,
+ * and keeps supervise/status (0.76's 18 bytes) and supervise/state.
+ * One epoll loop over a signalfd, the children's pidfds, the control
+ * fifo, the service cgroup's cgroup.events and the readiness channels;
+ * every decision is made by the pure state machine in svfsm.c, this file
+ * only performs what it says (supervise_cg.c: the cgroup; supervise_child.c:
+ * starting run and finish). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <dt/die.h>
+#include <dt/exitcode.h>
+#include <dt/fdio.h>
+#include <dt/svconf.h>
+#include <dt/svfsm.h>
+#include <dt/svstate.h>
+#include <dt/svstatus.h>
+#include <lx/pidfd.h>
+
+#include "supervise.h"
+
+void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	ev->mono_ns = lx_now_mono_ns();
+	ev->real_ns = lx_now_real_ns();
+}
+
+void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
+{
+	struct svfsm_event ev;
+
+	sv_event_now(&ev, type);
+	ev.pid = pid;
+	sv_feed(sv, &ev);
+}
+
+/* ---- files: status, state, the service's settings ---------------------- */
+
+/* 0.76's three steps and their three messages; warnings only, the loop
+ * goes on (DESIGN.md section 5). */
+static void replace(struct sv *sv, const char *name, const void *data, size_t len)
+{
+	char tmp[64], final[64];
+	size_t nl = strlen(name);
+	int fd, r;
+
+	/* Built by hand: stdio's stack frames would cost a resident page in
+	 * every supervise (names are our own short literals). */
+	memcpy(final, "supervise/", 10);
+	memcpy(final + 10, name, nl + 1);
+	memcpy(tmp, final, 10 + nl);
+	memcpy(tmp + 10 + nl, ".new", 5);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		dt_warn_sys("unable to open %s/%s", sv->dir, tmp);
+		return;
+	}
+	r = fd_write_all(fd, data, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		dt_warn_errno(-r, "unable to write %s/%s", sv->dir, tmp);
+		return;
+	}
+	if (rename(tmp, final) < 0)
+		dt_warn_sys("unable to rename %s/%s to %s", sv->dir, tmp, name);
+}
+
+/* Everything big that supervise keeps, in one static block whose order is
+ * chosen for memory: every page touched once stays resident in each of
+ * 1,000 supervise processes, so the parts that are written sit together in
+ * one page: sv's fields (after its mostly unused cgroup path), then ss's
+ * fields, then the head of ss.cgroup, which supervise never needs as a
+ * path (it hands svstate_format a pointer) and uses as the buffer for the
+ * state text. Only a text longer than that (a cgroup path of several KiB)
+ * goes to big, touched then and only then. Static, not on the stack. */
+static struct {
+	struct sv sv;
+	struct svstate ss;
+	char big[SVSTATE_TEXT_MAX];
+} mem;
+
+static void write_status(struct sv *sv)
+{
+	unsigned char rec[SVSTATUS_LEN];
+	struct svstatus st;
+
+	svfsm_status(&sv->m, &st);
+	svstatus_encode(&st, rec);
+	replace(sv, "status", rec, sizeof rec);
+}
+
+static void announce(struct sv *sv)
+{
+	struct svstate *ss = &mem.ss;
+	char *text = ss->cgroup;
+	size_t cap = sizeof ss->cgroup;
+	struct stat sb;
+	int n;
+
+	sv->dirty = 0;
+	write_status(sv);
+
+	/* No memset: every field read by svstate_format is set below, and
+	 * clearing the struct would touch every page of its cgroup array. */
+	svfsm_state(&sv->m, ss);
+	ss->normally_up = stat("down", &sb) < 0;
+	ss->procs = sv_cg_procs(sv);
+	ss->cgroup_path = sv->has_cg ? sv->cg.path : "none";
+	ss->supervise_pid = sv->self_pid;
+	n = svstate_format(ss, text, cap);
+	if (n < 0) {
+		text = mem.big;
+		cap = sizeof mem.big;
+		n = svstate_format(ss, text, cap);
+	}
+	/* The service's last STATUS= (NOTIFY_SOCKET), control bytes already
+	 * made '?': one more key, which readers that do not know it skip. */
+	if (n > 0 && sv->status[0] && sv->m.pid) {
+		size_t sl = strlen(sv->status);
+
+		if ((size_t)n + 8 + sl < cap) {
+			memcpy(text + n, "status=", 7);
+			memcpy(text + n + 7, sv->status, sl);
+			text[n + 7 + sl] = '\n';
+			n += (int)(8 + sl);
+		}
+	}
+	if (n > 0)
+		replace(sv, "state", text, (size_t)n);
+}
+
+int sv_read_small(const char *name, char *buf, size_t size)
+{
+	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = fd_read_full(fd, buf, size);
+	fd_close(fd);
+	return (int)n;
+}
+
+static void read_settings(struct sv *sv, struct svconf *c)
+{
+	char buf[128];
+	int f, n;
+
+	svconf_defaults(c);
+	for (f = 0; f < SVCONF_NFILES; f++) {
+		const char *name = svconf_name((enum svconf_file)f);
+
+		n = sv_read_small(name, buf, sizeof buf);
+		if (n == -ENOENT)
+			continue;
+		if (n < 0)
+			dt_warn_errno(-n, "unable to read %s/%s, using the default", sv->dir, name);
+		else if (svconf_apply(c, (enum svconf_file)f, buf, (size_t)n) < 0)
+			dt_warn("%s/%s: bad value, %s", sv->dir, name,
+				f == SVCONF_TIMEOUT_KILL ? "ignored" : "using the default");
+	}
+}
+
+/* ---- children ----------------------------------------------------------- */
+
+static void signal_child(struct child *c, int sig)
+{
+	/* -ESRCH: it has exited and its pidfd event is on its way. */
+	if (c->pidfd >= 0)
+		lx_pidfd_send_signal(c->pidfd, sig);
+}
+
+/* An adopted process is not our child: no status to reap; its pidfd
+ * turns readable when it has exited. */
+static int adopted_gone(struct child *c)
+{
+	struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/* Returns 1 and fills ev if c was reaped. */
+static int reap(struct sv *sv, struct child *c, struct svfsm_event *ev)
+{
+	int st = 0, r;
+
+	if (c->pidfd < 0)
+		return 0;
+	if (c->adopted) {
+		r = adopted_gone(c);
+		ev->unknown = 1;
+	} else {
+		r = lx_pidfd_reap(c->pidfd, &st);
+	}
+	if (r <= 0)
+		return 0;
+	lx_evloop_del(&sv->loop, c->pidfd);
+	fd_close(c->pidfd);
+	c->pidfd = -1;
+	c->pid = 0;
+	c->adopted = 0;
+	ev->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	ev->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	return 1;
+}
+
+/* Children we did not start (supervise exec'd by a process that had
+ * some) are reaped and forgotten; our own are left to their pidfds. */
+static void reap_strangers(struct sv *sv)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+			return;
+		if (si.si_pid == sv->run.pid || si.si_pid == sv->finish.pid)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
+static void reap_children(struct sv *sv)
+{
+	struct svfsm_event ev;
+
+	sv_event_now(&ev, SVE_RUN_EXITED);
+	if (reap(sv, &sv->run, &ev)) {
+		sv_ready_close(sv);
+		sv_feed(sv, &ev);
+	}
+	sv_event_now(&ev, SVE_FINISH_EXITED);
+	if (reap(sv, &sv->finish, &ev))
+		sv_feed(sv, &ev);
+	reap_strangers(sv);
+}
+
+/* ---- the machine's actions ---------------------------------------------- */
+
+static void perform(struct sv *sv, const struct svfsm_actions *a)
+{
+	if (a->flags & SVA_SIGNAL)
+		signal_child(&sv->run, a->sig);
+	if (a->flags & SVA_CONT)
+		signal_child(&sv->run, SIGCONT);
+	if (a->flags & SVA_KILL_FINISH)
+		signal_child(&sv->finish, SIGKILL);
+	if (a->flags & SVA_STRAYS_TERM)
+		sv_cg_strays_term(sv);
+	if (a->flags & SVA_STRAYS_KILL)
+		sv_cg_strays_kill(sv, a->strays_kills);
+	/* Announcements are coalesced to one per wakeup, written after the
+	 * spawns: a restart forks first and renames after (on ext4 a rename
+	 * over an existing file flushes the new one, milliseconds), and the
+	 * files show where the wakeup ended, as 0.76's do. */
+	if (a->flags & SVA_ANNOUNCE)
+		sv->dirty = 1;
+	if (a->flags & SVA_SPAWN_FINISH)
+		sv_start_finish(sv, a->finish_args);
+	if (a->flags & SVA_SPAWN_RUN) {
+		read_settings(sv, &sv->m.conf);
+		sv_start_run(sv);
+	}
+	if (a->flags & SVA_EXIT) {
+		announce(sv);
+		sv_cg_exit(sv);
+		_exit(0);
+	}
+}
+
+void sv_feed(struct sv *sv, const struct svfsm_event *ev)
+{
+	struct svfsm_actions a;
+
+	svfsm_step(&sv->m, ev, &a);
+	perform(sv, &a);
+}
+
+/* ---- setup, in 0.76's order and with its messages ------------------------ */
+
+static void open_signals(struct sv *sv)
+{
+	sigset_t set;
+	int r;
+
+	/* SIGPIPE is taken too: a warning to a vanished log reader must not
+	 * kill supervise; blocked here, the child gets it back unblocked. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	r = lx_sigfd_open(&sv->sig, &set);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to create signalfd for %s", sv->dir);
+	r = lx_evloop_open(&sv->loop);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to create epoll instance for %s", sv->dir);
+	r = lx_evloop_add(&sv->loop, sv->sig.fd, EPOLLIN, TAG_SIGNAL);
+	if (r < 0)
+		dt_die_errno(DT_EX_TEMP, -r, "unable to watch signalfd for %s", sv->dir);
+}
+
+/* Kept out of line and off the common path: its PATH_MAX frame would
+ * otherwise push every later call a page deeper, and stack pages touched
+ * once stay resident (PSS that 1,000 supervise processes each pay). */
+static __attribute__((noinline)) void make_link_target(void)
+{
+	char target[4096];
+	ssize_t n = readlink("supervise", target, sizeof target - 1);
+
+	if (n < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to readlink ./supervise");
+	target[n] = 0;
+	mkdir(target, 0700);
+}
+
+/* Debian's 0.76 follows a `supervise` symlink to a missing directory
+ * (read-only service trees with state elsewhere) and creates the target. */
+static void make_supervise_dir(void)
+{
+	struct stat sb;
+
+	if (mkdir("supervise", 0700) == 0 || errno != EEXIST)
+		return;
+	if (stat("supervise", &sb) == 0 || lstat("supervise", &sb) < 0 || !S_ISLNK(sb.st_mode))
+		return;
+	make_link_target();
+}
+
+static void enter_dir(struct sv *sv)
+{
+	struct stat sb;
+
+	if (chdir(sv->dir) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", sv->dir);
+	if (stat("down", &sb) < 0 && errno != ENOENT)
+		dt_die_sys(DT_EX_TEMP, "unable to stat %s/down", sv->dir);
+	if (stat(".", &sb) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to stat %s", sv->dir);
+	sv->dev = sb.st_dev;
+	sv->ino = sb.st_ino;
+	make_supervise_dir();
+	sv->fd_lock = open("supervise/lock",
+			   O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (sv->fd_lock < 0 || flock(sv->fd_lock, LOCK_EX | LOCK_NB) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to acquire %s/supervise/lock", sv->dir);
+}
+
+static int open_fifo(const char *name, int flags)
+{
+	if (mkfifo(name, 0600) < 0 && errno != EEXIST)
+		return -1;
+	return open(name, flags | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void open_control(struct sv *sv)
+{
+	/* O_RDWR: we are a writer too, so the fifo never reports end of file
+	 * or EPOLLHUP when the last svc goes away. */
+	sv->fd_control = open_fifo("supervise/control", O_RDWR);
+	if (sv->fd_control < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
+	if (lx_evloop_add(&sv->loop, sv->fd_control, EPOLLIN, TAG_CONTROL) < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
+}
+
+static void open_ok(struct sv *sv)
+{
+	/* Held open and never read: svok's non-blocking open for writing
+	 * succeeds exactly while a reader exists. */
+	sv->fd_ok = open_fifo("supervise/ok", O_RDONLY);
+	if (sv->fd_ok < 0)
+		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/ok", sv->dir);
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+static void on_control(struct sv *sv)
+{
+	unsigned char buf[64];
+	struct svfsm_event ev;
+	ssize_t n, i;
+
+	while ((n = fd_read(sv->fd_control, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			sv_event_now(&ev, SVE_CONTROL);
+			ev.ctl = buf[i];
+			sv_feed(sv, &ev);
+		}
+	}
+}
+
+static void on_signals(struct sv *sv)
+{
+	int sig;
+
+	while ((sig = lx_sigfd_read(&sv->sig)) > 0) {
+		if (sig == SIGTERM)
+			sv_feed_simple(sv, SVE_TERM, 0);
+		else if (sig == SIGCHLD)
+			reap_children(sv);
+	}
+}
+
+static __attribute__((noreturn)) void loop(struct sv *sv)
+{
+	struct lx_event ev[8];
+	int i, n;
+
+	for (;;) {
+		uint64_t deadline = svfsm_deadline(&sv->m);
+
+		if (deadline && lx_now_mono_ns() >= deadline)
+			sv_feed_simple(sv, SVE_TIMER, 0);
+		if (sv->dirty)
+			announce(sv);
+		if (sv->cg_enter)
+			sv_cg_enter_self(sv);
+		n = lx_evloop_wait(&sv->loop, ev, 8,
+				   lx_evloop_timeout_ms(svfsm_deadline(&sv->m), lx_now_mono_ns()));
+		for (i = 0; i < n; i++) {
+			switch (ev[i].tag) {
+			case TAG_SIGNAL: on_signals(sv); break;
+			case TAG_CONTROL: on_control(sv); break;
+			case TAG_RUN:
+			case TAG_FINISH: reap_children(sv); break;
+			case TAG_CGROUP: sv_cg_on_events(sv); break;
+			case TAG_NOTIFY_FD: sv_ready_on_pipe(sv); break;
+			case TAG_NOTIFY_SOCK: sv_ready_on_socket(sv); break;
+			}
+		}
+	}
+}
+
+void supervise_main(int argc, char **argv)
+{
+	struct sv *sv = &mem.sv;
+	struct svfsm_event ev, adopt;
+	struct stat sb;
+	int adopted;
+
+	dt_progname = "supervise";
+	sv->run.pidfd = sv->finish.pidfd = -1;
+	sv->notify_rfd = sv->notify_sock = -1;
+	sv->svc_uid = (uid_t)-1;
+	if (argc != 2)
+		dt_die_usage(DT_EX_USAGE, "dir");
+	sv->dir = argv[1];
+	sv->self_pid = (uint32_t)getpid();
+	svfsm_init(&sv->m);
+	open_signals(sv);
+	enter_dir(sv);
+	sv_cg_setup(sv);
+	open_control(sv);
+	sv_event_now(&ev, SVE_INIT);
+	ev.normally_up = stat("down", &sb) < 0;
+	adopted = sv_cg_adopt(sv, &ev, &adopt);
+	/* stray-grace and timeout-kill apply before any start here. */
+	if (adopted || ev.leftovers)
+		read_settings(sv, &sv->m.conf);
+	sv_feed(sv, &ev);
+	if (adopted)
+		sv_feed(sv, &adopt);
+	/* compat: 0.76 writes status, then makes ok, then starts (the loop's
+	 * first turn, which also writes supervise/state: not here as well,
+	 * since every replaced file is an inode made and one freed, and on
+	 * ext4 without a journal each new inode costs a search past the
+	 * recently freed ones). */
+	write_status(sv);
+	open_ok(sv);
+	loop(sv);
+}
