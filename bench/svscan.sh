@@ -7,9 +7,10 @@
 #           (0-5 s) between repetitions so polling scanners are caught at
 #           every phase; s6-svscan both untouched and told (s6-svscanctl -a).
 #   scale   SERVICES services running `exec sleep`: time until all are up,
+#           PSS per supervisor (the scanner's children) once all are up,
 #           then the scanner's own CPU time over IDLE seconds.
 #
-# Usage: [BIN=_build/src] [REPS=7] [SERVICES=1000] [IDLE=60] [NEVER=7]
+# Usage: [BIN=_build/src] [REPS=7] [SERVICES=1000] [IDLE=60] [NEVER=7] [SCALE_REPS=3]
 #        sh bench/svscan.sh [detect] [scale]
 # Our svscan starts `supervise` from BIN when it is built there, otherwise
 # Debian's (the line "supervise:" says which). Root is not needed; run on a
@@ -20,6 +21,7 @@ REPS=${REPS:-7}
 SERVICES=${SERVICES:-1000}
 IDLE=${IDLE:-60}
 NEVER=${NEVER:-7}
+SCALE_REPS=${SCALE_REPS:-3}
 BENCHES=${*:-detect scale}
 BIN=$(cd "$BIN" 2>/dev/null && pwd) || { echo "no build in BIN=$BIN" >&2; exit 111; }
 [ -x "$BIN/svscan" ] || { echo "no $BIN/svscan: run make first" >&2; exit 111; }
@@ -155,7 +157,9 @@ detect() {
 	done
 }
 
-# scale_one IMPL: SERVICES services up, then IDLE seconds of scanner CPU.
+# scale_one IMPL IDLE_TOO: SERVICES services up; appends "all-up-s
+# scanner-cpu-ms-to-start idle-cpu-ms pss-kib" to $W/scale.IMPL (idle "-"
+# unless IDLE_TOO is 1).
 scale_one() {
 	i=$1
 	D=$W/s/$i
@@ -168,6 +172,7 @@ scale_one() {
 		chmod +x "$D/s$n/run"
 		n=$((n + 1))
 	done
+	sync
 	t0=$(now)
 	start "$i" "$D"
 	end=$((t0 + 120 * 1000000000))
@@ -181,23 +186,44 @@ scale_one() {
 	tck=$(getconf CLK_TCK)
 	cs=$(awk -v t="$tck" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$SPID/stat")
 	up=$(pgrep -c -f "^sleep 100000\.$tag\$")
-	sleep 2
-	c0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
-	sleep "$IDLE"
-	c1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
-	cpu=$(awk -v a="$c0" -v b="$c1" -v t="$tck" 'BEGIN { printf "%d", (b - a) * 1000 / t }')
-	echo "| $i | $up | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $cs | $cpu |"
+	# PSS per supervisor: the scanner's direct children, all up.
+	pss=$(for q in $(kids "$SPID"); do cat /proc/"$q"/smaps_rollup; done 2>/dev/null |
+		awk '/^Pss:/ { s += $2; n++ } END { if (n) printf "%.1f", s / n; else print "n/a" }')
+	cpu=-
+	if [ "$2" = 1 ]; then
+		sleep 2
+		c0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+		sleep "$IDLE"
+		c1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+		cpu=$(awk -v a="$c0" -v b="$c1" -v t="$tck" 'BEGIN { printf "%d", (b - a) * 1000 / t }')
+	fi
+	[ "$up" -ge "$SERVICES" ] || t1=never
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { if (b == "never") print "never"; else printf "%.2f", (b - a) / 1e9 }') $cs $cpu $pss" >>"$W/scale.$i"
 	stop "$i" "$D" "$SPID"
 	rm -rf "$D"
 }
 
+# SCALE_REPS rounds, the order rotated each round: on ext4 without a
+# journal, creating an inode costs a walk past every inode freed in the
+# last minute or so, and each round's clean-up frees thousands, which the
+# next impl pays for. Rotating spreads that over all impls; medians.
 scale() {
 	echo
-	echo "### scale: $SERVICES services (exec sleep): seconds until all up; scanner CPU ms over ${IDLE} s idle"
+	echo "### scale: $SERVICES services (exec sleep): seconds until all up (median of $SCALE_REPS, order rotated); scanner CPU ms over ${IDLE} s idle (first round); PSS KiB per supervisor"
 	echo
-	echo "| impl | up | all up s | scanner CPU ms to start | idle CPU ms |"
-	echo "| --- | --- | --- | --- | --- |"
-	for i in ${IMPLS:-ours daemontools runit s6}; do scale_one "$i"; done
+	echo "| impl | all up s (median) | samples s | scanner CPU ms to start | idle CPU ms | PSS KiB/supervisor |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	order=${IMPLS:-ours daemontools runit s6}
+	r=1
+	while [ "$r" -le "$SCALE_REPS" ]; do
+		for i in $order; do scale_one "$i" "$([ "$r" = 1 ] && echo 1)"; done
+		order="$(echo $order | cut -d' ' -f2-) $(echo $order | cut -d' ' -f1)"
+		r=$((r + 1))
+	done
+	for i in ${IMPLS:-ours daemontools runit s6}; do
+		f=$W/scale.$i
+		echo "| $i | $(cut -d' ' -f1 "$f" | grep -v never | median) | $(cut -d' ' -f1 "$f" | tr '\n' ' ')| $(cut -d' ' -f2 "$f" | median) | $(head -n1 "$f" | cut -d' ' -f3) | $(cut -d' ' -f4 "$f" | median) |"
+	done
 }
 
 for b in $BENCHES; do
