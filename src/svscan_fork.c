@@ -3,8 +3,8 @@
  * 0.76 execs `supervise` from PATH for every service. An exec of a glibc
  * program costs the dynamic loader and glibc's start-up, cpuid probing
  * included, which traps to the hypervisor on a virtual machine: about
- * 0.5 ms of CPU per supervise measured here, a third of everything it
- * takes to bring 1,000 services up. svscan links supervise's body
+ * 0.5 ms of CPU per supervise measured here (perf), about half of what
+ * a supervise spends to start. svscan links supervise's body
  * (supervise_core.c), so when the file execvp would run is the supervise
  * installed beside this svscan (the same file as when svscan started: an
  * upgrade or another supervise earlier in PATH is exec'd, as in 0.76),
