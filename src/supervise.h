@@ -55,7 +55,7 @@ struct sv {
 
 /* supervise_core.c */
 /* The whole program: supervise's argv; never returns. Also called by
- * svscan in a fresh fork of itself (see svscan.c, spawn_inproc). */
+ * svscan in a fresh fork of itself (see svscan.c, child_inproc). */
 __attribute__((noreturn)) void supervise_main(int argc, char **argv);
 void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type);
 void sv_feed(struct sv *sv, const struct svfsm_event *ev);

@@ -13,6 +13,8 @@
  * signal mask or rlimit of svscan's, none of svscan's table resident. */
 #include "config.h"
 
+#include <linux/prctl.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,22 +32,6 @@
 #include "linux/compat.h"
 #include "src/supervise.h"
 #include "src/svscan.h"
-
-#ifndef PR_SET_MM_MAP
-#define PR_SET_MM 35
-#define PR_SET_MM_MAP 14
-#endif
-
-/* The kernel's struct prctl_mm_map (linux/prctl.h), spelt out: the
- * header is not in every libc's include path. */
-struct mm_map {
-	uint64_t start_code, end_code, start_data, end_data;
-	uint64_t start_brk, brk, start_stack;
-	uint64_t arg_start, arg_end, env_start, env_end;
-	uint64_t *auxv;
-	uint32_t auxv_size;
-	uint32_t exe_fd;
-};
 
 /* Fields 26-28 and 45-51 of /proc/self/stat: the layout the kernel keeps
  * for /proc/PID/cmdline, which PR_SET_MM_MAP must be given whole. */
@@ -65,21 +51,13 @@ static int read_layout(struct svscan_fork *f)
 	buf[n] = '\0';
 	/* comm may hold spaces and parentheses: fields start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p)
+	/* Then " S " (field 3, the state letter), then numbers. */
+	if (!p || strlen(p) < 4)
 		return -1;
-	p++;
-	for (k = 3; k <= 51; k++) {
+	p += 3;
+	for (k = 4; k <= 51; k++) {
 		char *end;
 
-		while (*p == ' ')
-			p++;
-		if (k == 3) { /* state: one letter */
-			if (!*p)
-				return -1;
-			p++;
-			v[k] = 0;
-			continue;
-		}
 		v[k] = strtoull(p, &end, 10);
 		if (end == p)
 			return -1;
@@ -162,7 +140,7 @@ int svscan_fork_ours(const struct svscan *s)
  * changes. */
 static void set_title(const struct svscan_fork *f, char *title, size_t len)
 {
-	struct mm_map m;
+	struct prctl_mm_map m;
 
 	prctl(PR_SET_NAME, "supervise", 0, 0, 0);
 	if (!f->title_ok)
