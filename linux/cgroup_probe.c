@@ -167,13 +167,6 @@ static int try_delegation(const char *root, const char **why)
 	return r;
 }
 
-const char *lx_cgroup_why(int err)
-{
-	return err == -EROFS ? "cgroup v2 is read-only there"
-	       : err == -EACCES || err == -EPERM ? "not delegated: no permission to create a cgroup"
-						 : "unable to create the service's cgroup";
-}
-
 int lx_cgroup_probe(const char *override, char *root, size_t size, const char **why)
 {
 	const char *dummy;
