@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -387,4 +389,69 @@ int lx_cgroup_remove(struct lx_cgroup *cg)
 		r = -errno;
 	lx_cgroup_close(cg);
 	return r;
+}
+
+/* From /proc/PID/stat: the state letter (field 3), flags (field 9) and the
+ * pending-signal bitmap (field 31). comm may hold spaces and parentheses:
+ * the fields start after the last ')'. */
+static int read_stat(pid_t pid, char *state, unsigned long long *flags,
+		     unsigned long long *sigpnd)
+{
+	char path[32], buf[1024], *p, *end;
+	int fd, field;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fd_read(fd, buf, sizeof buf - 1);
+	fd_close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return -EINVAL;
+	*state = p[2];
+	p += 3;
+	*flags = *sigpnd = 0;
+	for (field = 4; field <= 31; field++) {
+		unsigned long long v = strtoull(p, &end, 10);
+
+		if (end == p || (*end != ' ' && *end != '\n' && *end))
+			return -EINVAL;
+		if (field == 9)
+			*flags = v;
+		if (field == 31)
+			*sigpnd = v;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+#define PF_EXITING_BIT 0x4ull /* the kernel's PF_EXITING */
+
+int lx_cgroup_born_killed(pid_t pid, int pidfd)
+{
+	unsigned long long flags = 0, pending = 0;
+	siginfo_t si;
+	char state = '?';
+	int r = read_stat(pid, &state, &flags, &pending);
+
+	if (r == -ENOENT || r == -ESRCH)
+		state = 'Z'; /* reaped already? then nothing is known */
+	else if (r < 0)
+		return r;
+	if (state != 'Z' && state != 'X' && !(flags & PF_EXITING_BIT) &&
+	    !(pending & (1ull << (SIGKILL - 1))))
+		return 0;
+	/* Dying, or dead: wait for the end (it cannot take long), without
+	 * reaping, and see what ended it. */
+	memset(&si, 0, sizeof si);
+	if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOWAIT) < 0)
+		return -errno;
+	return si.si_code == CLD_KILLED && si.si_status == SIGKILL;
 }

@@ -65,8 +65,9 @@ int sv_read_small(const char *name, char *buf, size_t size);
 
 /* supervise_cg.c */
 void sv_cg_setup(struct sv *sv);
-/* Moves supervise into its supervise/ leaf (deferred: see setup). */
-void sv_cg_enter_self(struct sv *sv);
+/* Moves supervise into its supervise/ leaf (deferred: see setup); 0 or
+ * -errno, after a warning. */
+int sv_cg_enter_self(struct sv *sv);
 /* At start-up, before SVE_INIT is fed: 1 and *adopt filled if a running
  * main process was taken over; sets init->leftovers if there is something
  * to clear instead. */

@@ -82,7 +82,7 @@ static void setup(struct sv *sv)
 	sv->cg_enter = 1;
 }
 
-void sv_cg_enter_self(struct sv *sv)
+int sv_cg_enter_self(struct sv *sv)
 {
 	int r;
 
@@ -91,6 +91,7 @@ void sv_cg_enter_self(struct sv *sv)
 	if (r < 0)
 		dt_warn_errno(-r, "%s: unable to move supervise into %s/supervise", sv->dir,
 			      sv->cg.path);
+	return r;
 }
 
 void sv_cg_setup(struct sv *sv)

@@ -69,6 +69,28 @@ static void child_failed(enum lx_spawn_stage stage, int err, void *arg)
 	dt_die_errno(DT_EX_TEMP, err, "unable to start %s/%s", p->sv->dir, p->name);
 }
 
+/* The first child, spawned before supervise has moved into its own leaf
+ * (see setup in supervise_cg.c), was killed by the kernel at birth: the
+ * cgroup supervise was started in has seen a cgroup.kill (see
+ * lx_cgroup_born_killed). Its supervise/ leaf never has: move there now,
+ * as it would right after this start anyway, and start again from there;
+ * the machine never sees the dead child. Where the move fails, the child
+ * moves itself instead (a plain fork is not affected). */
+static pid_t respawn(struct sv *sv, struct lx_spawn *sp, struct plan *p, int *fd)
+{
+	int st;
+
+	lx_pidfd_reap(*fd, &st);
+	fd_close(*fd);
+	*fd = -1;
+	if (sv_cg_enter_self(sv) < 0) {
+		sv->child_enters = 1;
+		p->enter = 1;
+		sp->cgroup_fd = -1;
+	}
+	return lx_pidfd_spawn(sp, fd);
+}
+
 static int spawn(struct sv *sv, struct child *c, enum tag tag, char *const *argv,
 		 struct plan *p)
 {
@@ -97,6 +119,8 @@ static int spawn(struct sv *sv, struct child *c, enum tag tag, char *const *argv
 		sp.cgroup_fd = -1;
 		pid = lx_pidfd_spawn(&sp, &fd);
 	}
+	if (pid > 0 && sp.cgroup_fd >= 0 && sv->cg_enter && lx_cgroup_born_killed(pid, fd) == 1)
+		pid = respawn(sv, &sp, p, &fd);
 	if (pid < 0)
 		return pid;
 	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, tag);

@@ -91,6 +91,19 @@ void lx_cgroup_clone_args(const struct lx_cgroup *cg, struct clone_args *args);
  * -EBUSY: it still holds processes (then nothing changed). */
 int lx_cgroup_renew_service(struct lx_cgroup *cg);
 
+/* The same kernel's other face: the kill sequence is the spawner's, so a
+ * spawner whose own cgroup has ever seen cgroup.kill (a service manager
+ * that killed the cgroup it later restarts supervise or svscan in) gets
+ * every CLONE_INTO_CGROUP child killed at birth, whatever the target.
+ * Nothing tells a cgroup's kill sequence; this tells its effect. The
+ * kernel queues that SIGKILL inside clone3, before clone3 returns, so
+ * right after the clone the child either has SIGKILL pending, is exiting,
+ * or has died of it; a child that runs normally shows none of these (an
+ * outsider's kill -9 in the same microseconds would look the same).
+ * pid and pidfd are the new child's; it is left unreaped. Returns 1 (born
+ * killed), 0, or -errno (/proc unreadable: then treat as 0). */
+int lx_cgroup_born_killed(pid_t pid, int pidfd);
+
 /* Re-reads service/cgroup.events: 1 populated, 0 empty. Reading is also
  * what re-arms EPOLLPRI on events_fd (kernfs reports a change until the
  * file is read again), so call it after every EPOLLPRI. */
