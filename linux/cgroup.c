@@ -455,3 +455,30 @@ int lx_cgroup_born_killed(pid_t pid, int pidfd)
 		return -errno;
 	return si.si_code == CLD_KILLED && si.si_status == SIGKILL;
 }
+
+int lx_cgroup_kill_tree(const char *dir)
+{
+	int fd = open(dir, DIR_FLAGS), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_at(fd, "cgroup.kill", "1");
+	fd_close(fd);
+	return r < 0 ? r : 0;
+}
+
+int lx_cgroup_remove_tree(const char *dir)
+{
+	int fd = open(dir, DIR_FLAGS), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (unlinkat(fd, "service", AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = -errno;
+	if (unlinkat(fd, "supervise", AT_REMOVEDIR) < 0 && errno != ENOENT && !r)
+		r = -errno;
+	fd_close(fd);
+	if (r == 0 && rmdir(dir) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}

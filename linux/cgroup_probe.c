@@ -191,3 +191,37 @@ int lx_cgroup_probe(const char *override, char *root, size_t size, const char **
 		r = try_delegation(root, why);
 	return r;
 }
+
+int lx_cgroup_tree_of(pid_t pid, char *dir, size_t size)
+{
+	char path[40], *cg = scratch(LX_CGROUP_PATH_MAX), *copy, *text;
+	size_t len, cap, n;
+	int r;
+
+	if (!cg)
+		return -ENOMEM;
+	copy = cg + LX_CGROUP_PATH_MAX / 2;
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	r = slurp(path, &text, &len, &cap);
+	if (r < 0)
+		goto out;
+	r = cgpath_self(text, len, cg, LX_CGROUP_PATH_MAX / 2);
+	munmap(text, cap);
+	if (r < 0)
+		goto out;
+	/* Only supervise's own leaf names a tree: dtng-D-I/supervise. */
+	n = strlen(cg);
+	memcpy(copy, cg, n + 1);
+	r = -ENOENT;
+	if (n < 10 || strcmp(cg + n - 10, "/supervise") != 0 || cgpath_strip_own(copy) != 1)
+		goto out;
+	cg[n - 10] = '\0';
+	r = slurp("/proc/self/mountinfo", &text, &len, &cap);
+	if (r < 0)
+		goto out;
+	r = cgpath_mount(text, len, cg, dir, size);
+	munmap(text, cap);
+out:
+	munmap(cg, LX_CGROUP_PATH_MAX);
+	return r < 0 ? r : 0;
+}

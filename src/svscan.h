@@ -47,6 +47,8 @@ struct svscan {
 	int children;        /* shutdown: waitpid has not said ECHILD */
 	int orphans_termed;
 	size_t untold;       /* shutdown: supervises to tell again */
+	char **killed;       /* shutdown: cgroup trees killed, to remove */
+	size_t nkilled;
 	struct svscan_fork fork;
 };
 

@@ -2,9 +2,12 @@
  * told "dx" (service down, then exit), which both 0.76's supervise and ours
  * obey; once they are gone, every log supervise is told "ox" and svscan
  * closes its ends of the log pipes, so each logger reads to end of file and
- * exits by itself with nothing lost. A grace period bounds it all: what is
- * left of the services at 4/5 of it, and of the loggers at its end, gets
- * SIGKILL. As PID 1, orphans get TERM and then KILL before svscan exits. */
+ * exits by itself with nothing lost. A supervise whose directory was
+ * removed (no fifo left) gets SIGTERM instead. A grace period bounds it
+ * all: what is left of the services at 4/5 of it, and of the loggers at its
+ * end, gets SIGKILL, each service's whole cgroup at once (cgroup.kill, so
+ * nothing it forked survives), and the emptied cgroups are removed. As
+ * PID 1, orphans get TERM and then KILL before svscan exits. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,12 +18,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <dt/die.h>
 #include <dt/fdio.h>
 #include <dt/scantab.h>
 #include <dt/svstatus.h>
+#include <lx/cgroup.h>
 
 #include "src/svscan.h"
 
@@ -41,6 +46,19 @@ static void sv_path(const struct scantab_svc *e, enum scantab_which w, const cha
 			 w == SCANTAB_LOG ? "/log" : "", file);
 }
 
+/* 1 if supervise `w` of e works in a directory that has been removed
+ * (`rm -rf` of the service while it ran): its control fifo is gone with
+ * it. A supervise that has not yet switched to its directory still works
+ * in svscan's, which is not removed. */
+static int dir_removed(const struct scantab_svc *e, enum scantab_which w)
+{
+	char path[40];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/cwd", (int)e->p[w].pid);
+	return stat(path, &st) == 0 && st.st_nlink == 0;
+}
+
 static int tell(const struct scantab_svc *e, enum scantab_which w, const char *bytes)
 {
 	char path[SCANTAB_NAME_MAX + 64];
@@ -48,6 +66,13 @@ static int tell(const struct scantab_svc *e, enum scantab_which w, const char *b
 
 	sv_path(e, w, "control", path, sizeof path);
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && dir_removed(e, w)) {
+		/* No fifo to reach it by: our supervise takes SIGTERM as
+		 * "down, then exit" (0.76's dies of it, as it would anyway at
+		 * the end of the grace). */
+		kill(e->p[w].pid, SIGTERM);
+		return 0;
+	}
 	if (fd < 0)
 		return -errno;
 	r = fd_write_all(fd, bytes, strlen(bytes));
@@ -84,8 +109,47 @@ static void close_pipe(struct scantab_svc *e)
 	e->pipe_rd = -1;
 }
 
-/* Past the grace period: SIGKILL the service (its pid from supervise/status)
- * and then its supervise, which 0.76's would not do by itself. */
+/* Our supervise sits in the supervise/ leaf of its service's cgroup tree:
+ * cgroup.kill on the tree takes the supervise, the main process and every
+ * process the service left, in one write. The tree is remembered, to be
+ * removed once empty (nobody else is left to do it). 1 if done. */
+static int kill_tree(struct svscan *s, pid_t pid)
+{
+	char dir[LX_CGROUP_PATH_MAX], **v;
+
+	if (lx_cgroup_tree_of(pid, dir, sizeof dir) < 0 || lx_cgroup_kill_tree(dir) < 0)
+		return 0;
+	v = realloc(s->killed, (s->nkilled + 1) * sizeof *v);
+	if (v) {
+		s->killed = v;
+		if ((v[s->nkilled] = strdup(dir)))
+			s->nkilled++;
+	}
+	return 1;
+}
+
+/* Before exit: the trees killed above, once their processes have left
+ * (moments after the kill; bounded at about a second in all). */
+static void remove_trees(struct svscan *s)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	size_t i;
+	int tries = 0;
+
+	for (i = 0; i < s->nkilled; i++) {
+		while (lx_cgroup_remove_tree(s->killed[i]) == -EBUSY && tries++ < 100)
+			nanosleep(&tick, NULL);
+		free(s->killed[i]);
+	}
+	free(s->killed);
+	s->killed = NULL;
+	s->nkilled = 0;
+}
+
+/* Past the grace period: SIGKILL the service's whole cgroup, supervise
+ * with it, or where there is none (a 0.76 supervise, no cgroup v2) the
+ * service (its pid from supervise/status) and then its supervise, which
+ * 0.76's would not do by itself. */
 static void kill_left(struct svscan *s, enum scantab_which w)
 {
 	char b[SCANTAB_PRINTABLE_MAX], path[SCANTAB_NAME_MAX + 64];
@@ -101,6 +165,8 @@ static void kill_left(struct svscan *s, enum scantab_which w)
 			continue;
 		dt_warn("%s%s did not stop in time: killing it", svscan_pname(e->name, b),
 			w == SCANTAB_LOG ? "/log" : "");
+		if (kill_tree(s, e->p[w].pid))
+			continue;
 		sv_path(e, w, "status", path, sizeof path);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
@@ -141,6 +207,8 @@ static void drain_logs(struct svscan *s)
 
 static void stop_orphans(struct svscan *s, uint64_t now)
 {
+	if (s->nkilled)
+		remove_trees(s);
 	if (!s->pid1)
 		exit(0);
 	/* As PID 1: what services left behind gets TERM, then KILL. */

@@ -151,6 +151,18 @@ int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char
  * (the controller is off, nothing to reset). */
 int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value);
 
+/* For svscan, which knows a supervise only by its pid: the absolute
+ * directory of the dtng-D-I tree whose supervise/ leaf pid sits in (from
+ * /proc/PID/cgroup and our mountinfo), into dir. -ENOENT: pid is not in
+ * such a leaf (not yet moved there, a 0.76 supervise, no cgroup v2). */
+int lx_cgroup_tree_of(pid_t pid, char *dir, size_t size);
+/* SIGKILL to everything in that tree, supervise included (cgroup.kill). */
+int lx_cgroup_kill_tree(const char *dir);
+/* Removes service/, supervise/ and the tree itself; -EBUSY while a leaf
+ * still holds processes (a killed process leaves its cgroup a moment
+ * after the kill). */
+int lx_cgroup_remove_tree(const char *dir);
+
 /* When the service is down and supervise exits: moves the caller back to
  * ROOT, removes service/, supervise/ and dtng-D-I, and closes the fds.
  * -EBUSY if a leaf still holds processes (then nothing more is removed;
