@@ -36,6 +36,9 @@ struct sv {
 	struct child run, finish;
 	int run_complaint;    /* last reason `run` could not start, to say it once */
 	int dirty;            /* status and state need rewriting */
+	int write_failing;    /* the last write of them failed: said once */
+	uint64_t retry_ns;    /* then retried at this monotonic time */
+	int dir_gone;         /* the service directory was removed */
 	uint32_t self_pid;
 	uint64_t dev, ino;    /* of the service directory */
 	int has_cg;           /* cg is the service's; else a process group */

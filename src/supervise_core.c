@@ -49,9 +49,16 @@ void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
 
 /* ---- files: status, state, the service's settings ---------------------- */
 
-/* 0.76's three steps and their three messages; warnings only, the loop
- * goes on (DESIGN.md section 5). */
-static void replace(struct sv *sv, const char *name, const void *data, size_t len)
+/* What failed in the last write, for the one warning of an outage. */
+struct write_err {
+	const char *step; /* 0.76's three: "open", "write", "rename" */
+	const char *name; /* "status" or "state" */
+	int err;
+};
+
+/* 0.76's three steps (status.new, then rename), each of which may fail: 0,
+ * or -errno with *we filled (the caller says it: see write_failed). */
+static int replace(const char *name, const void *data, size_t len, struct write_err *we)
 {
 	char tmp[64], final[64];
 	size_t nl = strlen(name);
@@ -63,20 +70,21 @@ static void replace(struct sv *sv, const char *name, const void *data, size_t le
 	memcpy(final + 10, name, nl + 1);
 	memcpy(tmp, final, 10 + nl);
 	memcpy(tmp + 10 + nl, ".new", 5);
+	we->name = name;
+	we->step = "open";
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		dt_warn_sys("unable to open %s/%s", sv->dir, tmp);
-		return;
-	}
+	if (fd < 0)
+		return we->err = errno, -errno;
+	we->step = "write";
 	r = fd_write_all(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r < 0) {
-		dt_warn_errno(-r, "unable to write %s/%s", sv->dir, tmp);
-		return;
-	}
+	if (r < 0)
+		return we->err = -r, r;
+	we->step = "rename";
 	if (rename(tmp, final) < 0)
-		dt_warn_sys("unable to rename %s/%s to %s", sv->dir, tmp, name);
+		return we->err = errno, -errno;
+	return 0;
 }
 
 /* Everything big that supervise keeps, in one static block whose order is
@@ -93,14 +101,45 @@ static struct {
 	char big[SVSTATE_TEXT_MAX];
 } mem;
 
-static void write_status(struct sv *sv)
+static int write_status(struct sv *sv, struct write_err *we)
 {
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
 
 	svfsm_status(&sv->m, &st);
 	svstatus_encode(&st, rec);
-	replace(sv, "status", rec, sizeof rec);
+	return replace("status", rec, sizeof rec, we);
+}
+
+/* A write of status or state failed. Until both are written, svstat and
+ * svwait would read a state that is no longer true: keep them dirty and
+ * retry every second (the loop's timeout), saying it once per outage, in
+ * 0.76's words. A service directory removed under us is not an outage
+ * that ends: say that once instead, take the service down and exit, as
+ * SIGTERM does. */
+static void write_failed(struct sv *sv, const struct write_err *we)
+{
+	struct stat sb;
+
+	sv->dirty = 1;
+	sv->retry_ns = lx_now_mono_ns() + SVCONF_NS;
+	if (!sv->dir_gone && stat(".", &sb) == 0 && sb.st_nlink == 0) {
+		sv->dir_gone = 1;
+		sv->write_failing = 1;
+		dt_warn("%s: the service directory has been removed: taking the service "
+			"down, then exiting", sv->dir);
+		sv_feed_simple(sv, SVE_TERM, 0);
+		return;
+	}
+	if (sv->write_failing)
+		return;
+	sv->write_failing = 1;
+	if (we->step[0] == 'r')
+		dt_warn_errno(we->err, "unable to rename %s/supervise/%s.new to %s (retrying "
+			      "every second)", sv->dir, we->name, we->name);
+	else
+		dt_warn_errno(we->err, "unable to %s %s/supervise/%s.new (retrying every second)",
+			      we->step, sv->dir, we->name);
 }
 
 static void announce(struct sv *sv)
@@ -109,10 +148,11 @@ static void announce(struct sv *sv)
 	char *text = ss->cgroup;
 	size_t cap = sizeof ss->cgroup;
 	struct stat sb;
-	int n;
+	struct write_err we = { "", "", 0 }, we2;
+	int n, r;
 
 	sv->dirty = 0;
-	write_status(sv);
+	r = write_status(sv, &we);
 
 	/* No memset: every field read by svstate_format is set below, and
 	 * clearing the struct would touch every page of its cgroup array. */
@@ -139,8 +179,14 @@ static void announce(struct sv *sv)
 			n += (int)(8 + sl);
 		}
 	}
-	if (n > 0)
-		replace(sv, "state", text, (size_t)n);
+	if (n > 0 && replace("state", text, (size_t)n, &we2) < 0 && r == 0) {
+		we = we2;
+		r = -1;
+	}
+	if (r < 0)
+		write_failed(sv, &we);
+	else
+		sv->write_failing = 0;
 }
 
 int sv_read_small(const char *name, char *buf, size_t size)
@@ -426,12 +472,15 @@ static __attribute__((noreturn)) void loop(struct sv *sv)
 
 		if (deadline && lx_now_mono_ns() >= deadline)
 			sv_feed_simple(sv, SVE_TIMER, 0);
-		if (sv->dirty)
+		if (sv->dirty && (!sv->write_failing || lx_now_mono_ns() >= sv->retry_ns))
 			announce(sv);
 		if (sv->cg_enter)
 			sv_cg_enter_self(sv);
+		deadline = svfsm_deadline(&sv->m);
+		if (sv->dirty && sv->write_failing && (!deadline || sv->retry_ns < deadline))
+			deadline = sv->retry_ns;
 		n = lx_evloop_wait(&sv->loop, ev, 8,
-				   lx_evloop_timeout_ms(svfsm_deadline(&sv->m), lx_now_mono_ns()));
+				   lx_evloop_timeout_ms(deadline, lx_now_mono_ns()));
 		for (i = 0; i < n; i++) {
 			switch (ev[i].tag) {
 			case TAG_SIGNAL: on_signals(sv); break;
@@ -450,6 +499,7 @@ void supervise_main(int argc, char **argv)
 {
 	struct sv *sv = &mem.sv;
 	struct svfsm_event ev, adopt;
+	struct write_err we;
 	struct stat sb;
 	int adopted;
 
@@ -480,7 +530,8 @@ void supervise_main(int argc, char **argv)
 	 * since every replaced file is an inode made and one freed, and on
 	 * ext4 without a journal each new inode costs a search past the
 	 * recently freed ones). */
-	write_status(sv);
+	if (write_status(sv, &we) < 0)
+		write_failed(sv, &we);
 	open_ok(sv);
 	loop(sv);
 }
