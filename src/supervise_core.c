@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <dt/die.h>
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
+#include <dt/scantab.h>
 #include <dt/svconf.h>
 #include <dt/svfsm.h>
 #include <dt/svstate.h>
@@ -387,11 +389,33 @@ static void make_supervise_dir(void)
 	make_link_target();
 }
 
-static void enter_dir(struct sv *sv)
+/* The directory's name as messages show it: a name holding a newline or
+ * another control byte would split a line of the log that collects our
+ * stderr, so those are escaped as svscan escapes them. Copied only then:
+ * every page supervise touches stays resident, 1,000 times over. */
+static const char *printable(const char *dir)
+{
+	size_t n = strlen(dir), i, cap;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)dir[i] < 32 || dir[i] == 127)
+			break;
+	if (i == n)
+		return dir;
+	cap = 4 * n + 1;
+	p = malloc(cap);
+	if (!p)
+		return dir;
+	scantab_name_printable(dir, p, cap);
+	return p;
+}
+
+static void enter_dir(struct sv *sv, const char *path)
 {
 	struct stat sb;
 
-	if (chdir(sv->dir) < 0)
+	if (chdir(path) < 0)
 		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", sv->dir);
 	if (stat("down", &sb) < 0 && errno != ENOENT)
 		dt_die_sys(DT_EX_TEMP, "unable to stat %s/down", sv->dir);
@@ -406,18 +430,37 @@ static void enter_dir(struct sv *sv)
 		dt_die_sys(DT_EX_TEMP, "unable to acquire %s/supervise/lock", sv->dir);
 }
 
-static int open_fifo(const char *name, int flags)
+/* supervise/ is supervise's own directory, and what sits at a fifo's name
+ * there must be a fifo: anything else (a regular file left by a script,
+ * an empty directory) is said once and replaced, and supervise goes on. */
+static int open_fifo(struct sv *sv, const char *name, int flags)
 {
+	struct stat sb;
+	int fd;
+
 	if (mkfifo(name, 0600) < 0 && errno != EEXIST)
 		return -1;
-	return open(name, flags | O_NONBLOCK | O_CLOEXEC);
+	if (lstat(name, &sb) == 0 && !S_ISFIFO(sb.st_mode)) {
+		dt_warn("%s/%s is not a fifo: replacing it with one", sv->dir, name);
+		if ((S_ISDIR(sb.st_mode) ? rmdir(name) : unlink(name)) < 0 ||
+		    mkfifo(name, 0600) < 0)
+			return -1;
+	}
+	fd = open(name, flags | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))) {
+		/* Swapped between the check and the open: not ours to read. */
+		fd_close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
 }
 
 static void open_control(struct sv *sv)
 {
 	/* O_RDWR: we are a writer too, so the fifo never reports end of file
 	 * or EPOLLHUP when the last svc goes away. */
-	sv->fd_control = open_fifo("supervise/control", O_RDWR);
+	sv->fd_control = open_fifo(sv, "supervise/control", O_RDWR);
 	if (sv->fd_control < 0)
 		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
 	if (lx_evloop_add(&sv->loop, sv->fd_control, EPOLLIN, TAG_CONTROL) < 0)
@@ -428,7 +471,7 @@ static void open_ok(struct sv *sv)
 {
 	/* Held open and never read: svok's non-blocking open for writing
 	 * succeeds exactly while a reader exists. */
-	sv->fd_ok = open_fifo("supervise/ok", O_RDONLY);
+	sv->fd_ok = open_fifo(sv, "supervise/ok", O_RDONLY);
 	if (sv->fd_ok < 0)
 		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/ok", sv->dir);
 }
@@ -509,11 +552,11 @@ void supervise_main(int argc, char **argv)
 	sv->svc_uid = (uid_t)-1;
 	if (argc != 2)
 		dt_die_usage(DT_EX_USAGE, "dir");
-	sv->dir = argv[1];
+	sv->dir = printable(argv[1]);
 	sv->self_pid = (uint32_t)getpid();
 	svfsm_init(&sv->m);
 	open_signals(sv);
-	enter_dir(sv);
+	enter_dir(sv, argv[1]);
 	sv_cg_setup(sv);
 	open_control(sv);
 	sv_event_now(&ev, SVE_INIT);

@@ -19,6 +19,8 @@
 #include <stdint.h>
 
 #define SVCONF_NS 1000000000ULL
+/* The least MIN and HEALTHY of `backoff`: 0.01 s. */
+#define SVCONF_BACKOFF_FLOOR_NS (SVCONF_NS / 100)
 
 struct svconf {
 	uint64_t backoff_min_ns;     /* default 1 s */

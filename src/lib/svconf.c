@@ -92,8 +92,10 @@ int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3])
 			return -EINVAL;
 		n++;
 	}
-	/* MIN 0 or HEALTHY 0 would turn a crash loop into a busy loop. */
-	if (n != 3 || v[0] == 0 || v[2] == 0 || v[1] < v[0])
+	/* MIN or HEALTHY of (nearly) 0 would turn a crash loop into a busy
+	 * loop: a nanosecond is as bad as 0, so both have a floor. */
+	if (n != 3 || v[0] < SVCONF_BACKOFF_FLOOR_NS || v[2] < SVCONF_BACKOFF_FLOOR_NS ||
+	    v[1] < v[0])
 		return -EINVAL;
 	memcpy(out_ns, v, sizeof v);
 	return 0;
