@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -15,28 +16,67 @@
 #include <lx/cgroup.h>
 #include <lx/notify.h>
 
-int lx_notify_open(uint64_t dev, uint64_t ino, char *env, size_t size)
+int lx_notify_base(const char *base)
+{
+	struct stat st;
+
+	if (mkdir(base, 0711) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(base, &st) < 0)
+		return -errno;
+	/* Made by someone else, or open to others: they could swap what is
+	 * inside, so it is not ours to trust. */
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return -EPERM;
+	return 0;
+}
+
+int lx_notify_dir(const char *dir, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((st.st_uid != uid || st.st_gid != gid) && chown(dir, uid, gid) < 0)
+		return -errno;
+	if ((st.st_mode & 07777) != 0700 && chmod(dir, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+int lx_notify_open(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t salen;
-	int fd, on = 1, n;
+	size_t n = strlen(path);
+	struct stat st;
+	int fd, on = 1, r;
 
-	n = snprintf(env, size, "@dtng-notify-%llu-%llu", (unsigned long long)dev,
-		     (unsigned long long)ino);
-	if (n < 0 || (size_t)n >= size || (size_t)n > sizeof sa.sun_path)
+	if (n >= sizeof sa.sun_path)
 		return -ENAMETOOLONG;
-	/* Abstract name: a NUL first byte and no terminating NUL; the length
-	 * passed to bind says where it ends. */
-	memcpy(sa.sun_path + 1, env + 1, (size_t)n - 1);
-	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n);
+	memcpy(sa.sun_path, path, n + 1);
+	/* A socket left by a predecessor (killed, or the same service's last
+	 * supervise) is replaced; anything else is not ours to remove. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		if (unlink(path) < 0)
+			return -errno;
+	}
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, salen) < 0) {
-		n = -errno;
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    /* Who may send is decided by the directory (0700, the service's
+	     * own user): the socket itself is open to whoever gets there. */
+	    chmod(path, 0666) < 0) {
+		r = -errno;
 		fd_close(fd);
-		return n;
+		return r;
 	}
 	return fd;
 }

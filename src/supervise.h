@@ -50,6 +50,12 @@ struct sv {
 	pid_t pgid;           /* without a cgroup: the last child's process group */
 	int notify_rfd;       /* read end of the notification-fd pipe, or -1 */
 	int notify_sock;      /* the NOTIFY_SOCKET socket, or -1 */
+	int notify_user;      /* it was placed for a service with a `user` */
+	char notify_path[LX_NOTIFY_NAME_MAX]; /* its path, for the exit */
+	char notify_dir[LX_NOTIFY_NAME_MAX];  /* its own directory, or "" */
+	uint64_t notify_window_ns; /* the flood bound's current second */
+	uint32_t notify_count;     /* datagrams read in it */
+	uint64_t notify_resume_ns; /* past the bound: watched again then */
 	uid_t svc_uid;        /* the service's uid ((uid_t)-1: supervise's own) */
 	char **env;           /* run's environment if not environ: env_notify */
 	char **env_notify;    /* environ with our NOTIFY_SOCKET, made once */
@@ -90,8 +96,16 @@ void sv_start_run(struct sv *sv);
 void sv_start_finish(struct sv *sv, const int args[2]);
 /* 1 if readiness is configured (a notification-fd or notify-socket file). */
 int sv_ready_configured(void);
-/* Opens the NOTIFY_SOCKET socket if notify-socket exists (adoption). */
-void sv_ready_socket(struct sv *sv);
+/* Opens the NOTIFY_SOCKET socket if notify-socket exists: at each start
+ * (cred: the service's user, to own its directory) and at adoption (cred
+ * NULL). 0, or -1 after saying why the start cannot go on: a service
+ * that asked for readiness never starts without it (fail closed). */
+struct lx_capset_cred;
+int sv_ready_socket(struct sv *sv, const struct lx_capset_cred *cred);
+/* At exit: the socket and its directory go. */
+void sv_ready_exit(struct sv *sv);
+/* The flood bound's second is over: the socket is watched again. */
+void sv_ready_resume(struct sv *sv);
 void sv_ready_on_pipe(struct sv *sv);
 void sv_ready_on_socket(struct sv *sv);
 /* The main process has gone: its readiness pipe goes too. */

@@ -170,7 +170,7 @@ int sv_cg_adopt(struct sv *sv, struct svfsm_event *init, struct svfsm_event *ad)
 	ad->has_stamp = o.has_stamp;
 	ad->stamp = o.stamp;
 	sv->m.wait_ready = sv_ready_configured();
-	sv_ready_socket(sv);
+	sv_ready_socket(sv, NULL);
 	return 1;
 }
 

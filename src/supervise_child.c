@@ -21,6 +21,7 @@
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
 #include <dt/sdnotify.h>
+#include <dt/svconf.h>
 #include <lx/capset.h>
 #include <lx/pidfd.h>
 
@@ -275,7 +276,8 @@ static int plan_run(struct sv *sv, struct plan *p)
 	if (sv_cg_limits(sv) < 0 || plan_user(sv, p) < 0 || plan_caps(sv, p) < 0 ||
 	    plan_notify_fd(sv, p) < 0)
 		return -1;
-	sv_ready_socket(sv);
+	if (sv_ready_socket(sv, &p->cred) < 0)
+		return -1;
 	sv->m.wait_ready = p->notify_fd >= 0 || sv->env != NULL;
 	return 0;
 }
@@ -397,36 +399,128 @@ static char **notify_env(const char *value)
 	return env;
 }
 
-void sv_ready_socket(struct sv *sv)
+/* Where the socket goes (see lx/notify.h). A service that runs as
+ * supervise's own user can reach supervise/ (0700, ours): the socket goes
+ * there, if its absolute path fits a socket address. Otherwise, and for a
+ * service with a `user`, into a directory of its own under a base that
+ * only root writes: BASE/DEV-INO/notify, the directory owned by the
+ * service's user. BASE is SUPERVISE_NOTIFY_DIR or /run/dtng-notify. */
+static int notify_path(struct sv *sv, int has_user, char *path, char *dir)
 {
-	char value[LX_NOTIFY_NAME_MAX];
-	struct stat sb;
+	const char *base = getenv("SUPERVISE_NOTIFY_DIR");
+	char *cwd;
+	int n = -1;
+
+	dir[0] = '\0';
+	if (!has_user && (cwd = getcwd(NULL, 0))) {
+		n = snprintf(path, LX_NOTIFY_NAME_MAX, "%s/supervise/notify", cwd);
+		free(cwd);
+		if (n > 0 && n < LX_NOTIFY_NAME_MAX)
+			return 0;
+	}
+	if (!base || !*base)
+		base = "/run/dtng-notify";
+	if (base[0] != '/')
+		return -EINVAL;
+	n = snprintf(dir, LX_NOTIFY_NAME_MAX, "%s/%llu-%llu", base, (unsigned long long)sv->dev,
+		     (unsigned long long)sv->ino);
+	if (n < 0 || n >= LX_NOTIFY_NAME_MAX - 8)
+		return -ENAMETOOLONG;
+	memcpy(path, dir, (size_t)n);
+	memcpy(path + n, "/notify", 8);
+	return lx_notify_base(base) < 0 ? -EPERM : 1;
+}
+
+void sv_ready_exit(struct sv *sv)
+{
+	if (sv->notify_sock < 0)
+		return;
+	fd_close(sv->notify_sock);
+	sv->notify_sock = -1;
+	if (sv->notify_path[0])
+		unlink(sv->notify_path);
+	if (sv->notify_dir[0])
+		rmdir(sv->notify_dir);
+}
+
+/* notify_env's array and its NOTIFY_SOCKET entry, always the last. */
+static void free_env_notify(struct sv *sv)
+{
+	char **e = sv->env_notify;
+	size_t n = 0;
+
+	if (!e)
+		return;
+	while (e[n])
+		n++;
+	if (n)
+		free(e[n - 1]);
+	free(e);
+	if (sv->env == e)
+		sv->env = NULL;
+	sv->env_notify = NULL;
+}
+
+static int open_socket(struct sv *sv, int has_user)
+{
+	char path[LX_NOTIFY_NAME_MAX], dir[LX_NOTIFY_NAME_MAX];
 	int fd, r;
+
+	r = notify_path(sv, has_user, path, dir);
+	if (r < 0)
+		return r;
+	if (dir[0] && (r = lx_notify_dir(dir, 0, 0)) < 0)
+		return r;
+	fd = lx_notify_open(path);
+	if (fd < 0)
+		return fd;
+	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, TAG_NOTIFY_SOCK);
+	if (r < 0) {
+		fd_close(fd);
+		return r;
+	}
+	free_env_notify(sv);
+	sv->notify_sock = fd;
+	sv->notify_user = has_user;
+	memcpy(sv->notify_path, path, sizeof path);
+	memcpy(sv->notify_dir, dir, sizeof dir);
+	sv->env_notify = notify_env(path);
+	return sv->env_notify ? 0 : -ENOMEM;
+}
+
+int sv_ready_socket(struct sv *sv, const struct lx_capset_cred *cred)
+{
+	struct stat sb;
+	int has_user, r;
 
 	if (stat("notify-socket", &sb) < 0) {
 		/* Removed since the last start: the next run gets no
 		 * NOTIFY_SOCKET (the socket itself may stay). */
 		sv->env = NULL;
-		return;
+		return 0;
 	}
-	if (sv->notify_sock >= 0 && sv->env)
-		return;
-	if (sv->notify_sock < 0) {
-		fd = lx_notify_open(sv->dev, sv->ino, value, sizeof value);
-		if (fd < 0) {
-			dt_warn_errno(-fd, "unable to open the notify socket of %s", sv->dir);
-			return;
-		}
-		r = lx_evloop_add(&sv->loop, fd, EPOLLIN, TAG_NOTIFY_SOCK);
-		if (r < 0) {
-			dt_warn_errno(-r, "unable to watch the notify socket of %s", sv->dir);
-			fd_close(fd);
-			return;
-		}
-		sv->notify_sock = fd;
-		sv->env_notify = notify_env(value);
+	has_user = cred ? (cred->flags & LX_CAPSET_F_USER) != 0 : stat("user", &sb) == 0;
+	if (sv->notify_sock >= 0 && sv->notify_user != has_user) {
+		lx_evloop_del(&sv->loop, sv->notify_sock);
+		sv_ready_exit(sv);
+	}
+	if (sv->notify_sock < 0 && (r = open_socket(sv, has_user)) < 0) {
+		dt_warn_errno(-r, "unable to start %s: notify-socket: unable to set up %s", sv->dir,
+			      r == -EPERM ? "its directory" : "the socket");
+		sv->env = NULL;
+		return -1;
+	}
+	/* The directory is the service user's: after an edit of `user`, the
+	 * new one's (a start knows the user; an adoption keeps it as is). */
+	if (cred && sv->notify_dir[0] &&
+	    (r = lx_notify_dir(sv->notify_dir, has_user ? cred->uid : 0,
+			       has_user ? cred->gid : 0)) < 0) {
+		dt_warn_errno(-r, "unable to start %s: notify-socket: unable to set up its "
+			      "directory", sv->dir);
+		return -1;
 	}
 	sv->env = sv->env_notify;
+	return 0;
 }
 
 void sv_ready_on_pipe(struct sv *sv)
@@ -441,6 +535,38 @@ void sv_ready_on_pipe(struct sv *sv)
 		sv_feed_simple(sv, SVE_READY, 0);
 }
 
+/* A flood of datagrams (from the service's own user or root: nobody else
+ * can reach the socket) must not hold supervise busy: at most this many
+ * are read per second; past that the socket is left unwatched until the
+ * second is over, and the kernel makes senders wait (or drops, for
+ * non-blocking ones) meanwhile. */
+#define NOTIFY_PER_SECOND 256
+
+void sv_ready_resume(struct sv *sv)
+{
+	sv->notify_resume_ns = 0;
+	if (sv->notify_sock >= 0 &&
+	    lx_evloop_add(&sv->loop, sv->notify_sock, EPOLLIN, TAG_NOTIFY_SOCK) < 0)
+		dt_warn("unable to watch the notify socket of %s", sv->dir);
+}
+
+/* 1 if another datagram may be read in this second; else the socket is
+ * set aside until the second is over. */
+static int notify_budget(struct sv *sv)
+{
+	uint64_t now = lx_now_mono_ns();
+
+	if (now - sv->notify_window_ns >= SVCONF_NS) {
+		sv->notify_window_ns = now;
+		sv->notify_count = 0;
+	}
+	if (sv->notify_count < NOTIFY_PER_SECOND)
+		return 1;
+	lx_evloop_del(&sv->loop, sv->notify_sock);
+	sv->notify_resume_ns = sv->notify_window_ns + SVCONF_NS;
+	return 0;
+}
+
 void sv_ready_on_socket(struct sv *sv)
 {
 	char buf[4096];
@@ -448,7 +574,9 @@ void sv_ready_on_socket(struct sv *sv)
 	struct ucred cred;
 	ssize_t n;
 
-	while ((n = lx_notify_recv(sv->notify_sock, buf, sizeof buf, &cred)) != -EAGAIN) {
+	while (notify_budget(sv) &&
+	       (n = lx_notify_recv(sv->notify_sock, buf, sizeof buf, &cred)) != -EAGAIN) {
+		sv->notify_count++;
 		if (n < 0) {
 			if (n == -EMSGSIZE)
 				continue;

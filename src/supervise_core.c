@@ -325,6 +325,7 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 	}
 	if (a->flags & SVA_EXIT) {
 		announce(sv);
+		sv_ready_exit(sv);
 		sv_cg_exit(sv);
 		_exit(0);
 	}
@@ -519,9 +520,13 @@ static __attribute__((noreturn)) void loop(struct sv *sv)
 			announce(sv);
 		if (sv->cg_enter)
 			sv_cg_enter_self(sv);
+		if (sv->notify_resume_ns && lx_now_mono_ns() >= sv->notify_resume_ns)
+			sv_ready_resume(sv);
 		deadline = svfsm_deadline(&sv->m);
 		if (sv->dirty && sv->write_failing && (!deadline || sv->retry_ns < deadline))
 			deadline = sv->retry_ns;
+		if (sv->notify_resume_ns && (!deadline || sv->notify_resume_ns < deadline))
+			deadline = sv->notify_resume_ns;
 		n = lx_evloop_wait(&sv->loop, ev, 8,
 				   lx_evloop_timeout_ms(deadline, lx_now_mono_ns()));
 		for (i = 0; i < n; i++) {

@@ -3,15 +3,18 @@
 
 /* Readiness channels between supervise and its service.
  *
- * NOTIFY_SOCKET (systemd's protocol): a datagram socket in the abstract
- * namespace, "@dtng-notify-<dev>-<ino>" (the service directory's st_dev and
- * st_ino). Abstract, not a file under supervise/: supervise/ is mode 0700
- * as in 0.76, so a service running as another `user` could not reach a
- * socket file there; there is no 108-byte sun_path limit to hit with a deep
- * service directory, and no stale file after a kill -9. The cost is that
- * any process in the network namespace can send to it, so every datagram
- * carries the sender's credentials (SO_PASSCRED) and lx_notify_sender_ok()
- * decides whether it comes from the service.
+ * NOTIFY_SOCKET (systemd's protocol): a datagram socket bound to a path in
+ * a directory that only the service's user (and root) can enter: mode 0700,
+ * owned by that user. Nobody else can bind the name first, connect to it,
+ * send to it or receive from it; a file under a directory made by us
+ * cannot be squatted the way an abstract name can (abstract names have no
+ * permission check, and "@dtng-notify-<dev>-<ino>" was predictable). Every
+ * datagram still carries the sender's credentials (SO_PASSCRED) and
+ * lx_notify_sender_ok() decides whether it comes from the service rather
+ * than from root or another of the user's processes. Where the directory
+ * lives is the caller's choice (supervise: its own supervise/ when the
+ * service runs as supervise's user, else a directory per service under a
+ * root-owned base such as /run/dtng-notify).
  *
  * notification-fd (s6's protocol): a pipe whose write end the service gets
  * at a fixed fd number; it writes a newline there when ready.
@@ -25,13 +28,21 @@
 
 struct lx_cgroup;
 
-/* Room for the NOTIFY_SOCKET value, NUL included. */
-#define LX_NOTIFY_NAME_MAX 64
+/* Room for the NOTIFY_SOCKET value, NUL included: sun_path's size. */
+#define LX_NOTIFY_NAME_MAX 108
 
-/* Creates and binds the socket, non-blocking, with SO_PASSCRED; stores the
- * value for NOTIFY_SOCKET ("@dtng-notify-D-I") in env. Returns the fd.
- * -EADDRINUSE: another process holds that name (another supervise). */
-int lx_notify_open(uint64_t dev, uint64_t ino, char *env, size_t size);
+/* The base directory for per-service socket directories: made (0711) if
+ * missing; -EPERM if it is not a directory owned by us and closed to
+ * writes by others (then nothing in it can be trusted). */
+int lx_notify_base(const char *base);
+/* A socket directory: made if missing, then owned by uid:gid with mode
+ * 0700 (set again if it differs: the `user` file may have changed). */
+int lx_notify_dir(const char *dir, uid_t uid, gid_t gid);
+/* Creates the socket at path (a socket left there before is replaced;
+ * -EEXIST if something else is there), non-blocking, with SO_PASSCRED,
+ * mode 0666 (the directory decides who gets to it). Returns the fd.
+ * -ENAMETOOLONG: path does not fit sun_path (107 bytes). */
+int lx_notify_open(const char *path);
 
 /* Receives one datagram without blocking: returns its length (at most
  * size - 1 bytes, NUL-terminated for convenience) and the sender in *cred

@@ -65,8 +65,8 @@ expect_exit 99 "notify-socket: not ready before READY=1" svwait -r -t 0.3 "$m"
 echo go >"$m/go"
 expect_exit 0 "notify-socket: svwait -r returns on READY=1" svwait -r -t 5 "$m"
 same "notify-socket: state=ready" ready "$(stateval "$m" state)"
-same "notify-socket: NOTIFY_SOCKET is ours, abstract" \
-	"@dtng-notify-$(stat -c %d-%i "$m")" "$(cat "$m/socket.env")"
+same "notify-socket: NOTIFY_SOCKET is ours, in supervise/" \
+	"$m/supervise/notify" "$(cat "$m/socket.env")"
 same "notify-socket: STATUS= kept in supervise/state" "serving 42" "$(stateval "$m" status)"
 stop "$m" "$sup"
 
@@ -76,9 +76,9 @@ mksvc "$o" 'exec sleep 1000'
 : >"$o/notify-socket"
 start "$o"
 wait_until 5 has_pid "$o"
-name="dtng-notify-$(stat -c %d-%i "$o")"
+name="$o/supervise/notify"
 perl -MSocket -e 'socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die;
-	send($s, "READY=1\n", 0, pack_sockaddr_un("\0$ARGV[0]")) or die "send: $!"; sleep 1' "$name" &
+	send($s, "READY=1\n", 0, pack_sockaddr_un($ARGV[0])) or die "send: $!"; sleep 1' "$name" &
 sender=$!
 track "$sender"
 expect_exit 99 "notify-socket: READY=1 from a live outsider is ignored" svwait -r -t 0.5 "$o"

@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -17,10 +19,28 @@
 
 #include "tests/linux/cgtest.h"
 
-/* Tests of parallel runs share the network namespace, and with it the
- * abstract names: the pid keeps ours apart. */
-#define DEV 77
-#define INO ((uint64_t)getpid())
+/* Each test's socket in a directory of its own (parallel runs apart). */
+static char sockdir[64], sockpath[96];
+
+static void mkpaths(void)
+{
+	snprintf(sockdir, sizeof sockdir, "/tmp/dtng-notify-test.%d", (int)getpid());
+	snprintf(sockpath, sizeof sockpath, "%s/notify", sockdir);
+	mkdir(sockdir, 0700);
+}
+
+static void rmpaths(void)
+{
+	unlink(sockpath);
+	rmdir(sockdir);
+}
+
+static int open_sock(char *env)
+{
+	mkpaths();
+	strcpy(env, sockpath);
+	return lx_notify_open(sockpath);
+}
 
 /* What a service does with NOTIFY_SOCKET: '@' means the abstract namespace. */
 static int send_to(const char *env, const char *msg, size_t len)
@@ -57,10 +77,9 @@ Test(notify, socket_gets_ready_from_a_child)
 	int fd, st;
 	pid_t pid;
 
-	fd = lx_notify_open(DEV, INO, env, sizeof env);
+	fd = open_sock(env);
 	cr_assert_geq(fd, 0, "%s", strerror(-fd));
-	snprintf(want, sizeof want, "@dtng-notify-%d-%d", DEV, (int)getpid());
-	cr_assert_str_eq(env, want);
+	(void)want;
 	cr_assert_eq(lx_notify_recv(fd, buf, sizeof buf, &cr), -EAGAIN);
 	pid = fork();
 	if (pid == 0)
@@ -73,16 +92,60 @@ Test(notify, socket_gets_ready_from_a_child)
 	cr_assert_eq(sdnotify_parse(buf, 18, &m), 2);
 	cr_assert(m.ready);
 	cr_assert_str_eq(m.status, "up");
-	cr_assert_eq(lx_notify_open(DEV, INO, env, sizeof env), -EADDRINUSE);
-	cr_assert_eq(lx_notify_open(DEV, INO, env, 8), -ENAMETOOLONG);
 	close(fd);
+	/* A socket left there (a killed predecessor) is replaced. */
+	fd = lx_notify_open(sockpath);
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	close(fd);
+	rmpaths();
+}
+
+Test(notify, socket_path_refusals)
+{
+	char longp[200];
+	int fd;
+
+	mkpaths();
+	fd = open(sockpath, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	cr_assert_eq(lx_notify_open(sockpath), -EEXIST, "a regular file is not replaced");
+	unlink(sockpath);
+	memset(longp, 'x', sizeof longp - 1);
+	longp[0] = '/';
+	longp[sizeof longp - 1] = '\0';
+	cr_assert_eq(lx_notify_open(longp), -ENAMETOOLONG);
+	rmpaths();
+}
+
+Test(notify, base_and_dir_modes)
+{
+	char base[64], dir[96];
+	struct stat st;
+
+	snprintf(base, sizeof base, "/tmp/dtng-notify-base.%d", (int)getpid());
+	snprintf(dir, sizeof dir, "%s/1-2", base);
+	cr_assert_eq(lx_notify_base(base), 0);
+	cr_assert_eq(stat(base, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0711);
+	cr_assert_eq(lx_notify_dir(dir, geteuid(), getegid()), 0);
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0700);
+	chmod(dir, 0755);
+	cr_assert_eq(lx_notify_dir(dir, geteuid(), getegid()), 0, "mode put back");
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0700);
+	rmdir(dir);
+	/* A base others may write to is not trusted. */
+	chmod(base, 0777);
+	cr_assert_eq(lx_notify_base(base), -EPERM);
+	rmdir(base);
 }
 
 Test(notify, oversized_datagram_dropped)
 {
 	char env[LX_NOTIFY_NAME_MAX], big[300], buf[64];
 	struct ucred cr;
-	int fd = lx_notify_open(DEV, INO, env, sizeof env);
+	int fd = open_sock(env);
 
 	cr_assert_geq(fd, 0);
 	memset(big, 'x', sizeof big);
@@ -92,6 +155,7 @@ Test(notify, oversized_datagram_dropped)
 	cr_assert_eq(lx_notify_recv(fd, buf, sizeof buf, &cr), 7, "the next one is whole");
 	cr_assert_str_eq(buf, "READY=1");
 	close(fd);
+	rmpaths();
 }
 
 Test(notify, passed_fds_are_closed)
@@ -106,14 +170,14 @@ Test(notify, passed_fds_are_closed)
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *c;
 	struct ucred cr;
-	int fd = lx_notify_open(DEV, INO, env, sizeof env), s, pass[2], before;
+	int fd = open_sock(env), s, pass[2], before;
 
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(pipe(pass), 0);
 	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	memcpy(sa.sun_path + 1, env + 1, strlen(env) - 1);
+	memcpy(sa.sun_path, env, strlen(env) + 1);
 	mh.msg_name = &sa;
-	mh.msg_namelen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(env));
+	mh.msg_namelen = sizeof sa;
 	mh.msg_control = ctl.b;
 	mh.msg_controllen = sizeof ctl.b;
 	c = CMSG_FIRSTHDR(&mh);
@@ -129,6 +193,7 @@ Test(notify, passed_fds_are_closed)
 	cr_assert_eq(lx_notify_recv(fd, buf, sizeof buf, &cr), 9);
 	cr_assert_eq(open_fds(), before, "no fd leaked");
 	close(fd);
+	rmpaths();
 }
 
 Test(notify, sender_policy_without_cgroup)
@@ -187,7 +252,7 @@ Test(notify, sender_in_the_service_cgroup, .init = cg_setup, .fini = cg_teardown
 	int gate[2], st;
 	pid_t member;
 
-	cr_assert_eq(lx_cgroup_open(&cg, t.dir, DEV, 1), 0);
+	cr_assert_eq(lx_cgroup_open(&cg, t.dir, 77, 1), 0);
 	cr_assert_eq(pipe2(gate, O_CLOEXEC), 0);
 	member = fork();
 	if (member == 0) {
