@@ -2,12 +2,14 @@
 
 #include <linux/sched.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -89,6 +91,48 @@ static int mkdir_open(int dirfd, const char *name, int *made)
 	return fd < 0 ? -errno : fd;
 }
 
+/* What lx_cgroup_open made, on its way out after a failure: empty leaves
+ * and the tree go (a predecessor's populated ones stay: rmdir refuses). */
+static void undo(struct lx_cgroup *cg, const char *name)
+{
+	int e = errno;
+
+	if (cg->dir_fd >= 0) {
+		unlinkat(cg->dir_fd, "service", AT_REMOVEDIR);
+		unlinkat(cg->dir_fd, "supervise", AT_REMOVEDIR);
+	}
+	if (cg->root_fd >= 0)
+		unlinkat(cg->root_fd, name, AT_REMOVEDIR);
+	errno = e;
+}
+
+/* The tree's lock: the owning supervise holds an exclusive flock on the
+ * directory for its whole life, and lx_cgroup_sweep removes only trees
+ * whose lock it can take. A sweep may have removed the directory between
+ * our open and our lock: then it is made again. */
+static int open_tree(struct lx_cgroup *cg, const char *name)
+{
+	struct stat a, b;
+	int fd, tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		fd = mkdir_open(cg->root_fd, name, NULL);
+		if (fd < 0)
+			return fd;
+		if (flock(fd, LOCK_EX) < 0) {
+			int r = -errno;
+
+			fd_close(fd);
+			return r;
+		}
+		if (fstat(fd, &a) == 0 && fstatat(cg->root_fd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;
+		fd_close(fd);
+	}
+	return -EAGAIN;
+}
+
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino)
 {
 	char name[64];
@@ -115,13 +159,13 @@ int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_
 	cg->path[len] = '/';
 	memcpy(cg->path + len + 1, name, nlen + 1);
 	cg->svc_fresh = 0;
-	if ((r = cg->dir_fd = mkdir_open(cg->root_fd, name, NULL)) < 0 ||
+	if ((r = cg->dir_fd = open_tree(cg, name)) < 0 ||
 	    (r = cg->sup_fd = mkdir_open(cg->dir_fd, "supervise", NULL)) < 0 ||
 	    (r = cg->svc_fd = mkdir_open(cg->dir_fd, "service", &cg->svc_fresh)) < 0)
-		return r;
+		return undo(cg, name), r;
 	cg->events_fd = openat(cg->svc_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	if (cg->events_fd < 0)
-		return -errno;
+		return r = -errno, undo(cg, name), r;
 	/* kernfs reports every freshly opened file as changed until it is
 	 * read once: read it now so EPOLLPRI means a real change. */
 	r = lx_cgroup_populated(cg);
@@ -380,6 +424,12 @@ int lx_cgroup_remove(struct lx_cgroup *cg)
 	if (!name || cg->root_fd < 0 || cg->dir_fd < 0)
 		return lx_cgroup_close(cg), -EINVAL;
 	name++;
+	/* The leaves' fds go first: the move below opens a file, and a
+	 * supervise at its descriptor limit must still get its tree out. */
+	fd_close(cg->events_fd);
+	fd_close(cg->svc_fd);
+	fd_close(cg->sup_fd);
+	cg->events_fd = cg->svc_fd = cg->sup_fd = -1;
 	r = enter(cg->root_fd, 0);
 	if (r == 0 && unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
 		r = -errno;
@@ -481,4 +531,58 @@ int lx_cgroup_remove_tree(const char *dir)
 	if (r == 0 && rmdir(dir) < 0 && errno != ENOENT)
 		r = -errno;
 	return r;
+}
+
+/* One entry of the sweep: 1 removed, 0 left (locked by its supervise,
+ * populated, or not ours). */
+static int sweep_one(int root_fd, const char *name)
+{
+	char buf[256];
+	int fd = openat(root_fd, name, DIR_FLAGS), efd, r = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		goto out;
+	/* The tree's own cgroup.events: populated counts every leaf below. */
+	efd = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (efd < 0)
+		goto out;
+	n = pread(efd, buf, sizeof buf, 0);
+	fd_close(efd);
+	if (n <= 0 || cgpath_events_populated(buf, (size_t)n) != 0)
+		goto out;
+	unlinkat(fd, "service", AT_REMOVEDIR);
+	unlinkat(fd, "supervise", AT_REMOVEDIR);
+	r = unlinkat(root_fd, name, AT_REMOVEDIR) == 0;
+out:
+	fd_close(fd);
+	return r;
+}
+
+int lx_cgroup_sweep(const char *root)
+{
+	int root_fd = open(root, DIR_FLAGS), fd, removed = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	if (root_fd < 0)
+		return -errno;
+	fd = dup(root_fd);
+	dir = fd < 0 ? NULL : fdopendir(fd);
+	if (!dir) {
+		int r = -errno;
+
+		if (fd >= 0)
+			fd_close(fd);
+		fd_close(root_fd);
+		return r;
+	}
+	while ((d = readdir(dir)))
+		if (d->d_type == DT_DIR && cgpath_is_tree_name(d->d_name))
+			removed += sweep_one(root_fd, d->d_name);
+	closedir(dir);
+	fd_close(root_fd);
+	return removed;
 }

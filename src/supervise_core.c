@@ -324,6 +324,11 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 		sv_start_run(sv);
 	}
 	if (a->flags & SVA_EXIT) {
+		/* Descriptors first: the writes and the cgroup's removal below
+		 * each need one, and a supervise at its limit would leave a
+		 * stale status and a leaked cgroup. */
+		lx_evloop_close(&sv->loop);
+		fd_close(sv->fd_control);
 		announce(sv);
 		sv_ready_exit(sv);
 		sv_cg_exit(sv);
@@ -462,10 +467,13 @@ static void open_control(struct sv *sv)
 	/* O_RDWR: we are a writer too, so the fifo never reports end of file
 	 * or EPOLLHUP when the last svc goes away. */
 	sv->fd_control = open_fifo(sv, "supervise/control", O_RDWR);
-	if (sv->fd_control < 0)
-		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
-	if (lx_evloop_add(&sv->loop, sv->fd_control, EPOLLIN, TAG_CONTROL) < 0)
-		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/control", sv->dir);
+	if (sv->fd_control < 0 ||
+	    lx_evloop_add(&sv->loop, sv->fd_control, EPOLLIN, TAG_CONTROL) < 0) {
+		int e = errno;
+
+		sv_cg_exit(sv); /* made already: not to be left behind */
+		dt_die_errno(DT_EX_TEMP, e, "unable to read %s/supervise/control", sv->dir);
+	}
 }
 
 static void open_ok(struct sv *sv)
@@ -473,8 +481,14 @@ static void open_ok(struct sv *sv)
 	/* Held open and never read: svok's non-blocking open for writing
 	 * succeeds exactly while a reader exists. */
 	sv->fd_ok = open_fifo(sv, "supervise/ok", O_RDONLY);
-	if (sv->fd_ok < 0)
-		dt_die_sys(DT_EX_TEMP, "unable to read %s/supervise/ok", sv->dir);
+	if (sv->fd_ok < 0) {
+		int e = errno;
+
+		/* Nothing started yet (the first start is the loop's): the
+		 * cgroup made for it goes. */
+		sv_cg_exit(sv);
+		dt_die_errno(DT_EX_TEMP, e, "unable to read %s/supervise/ok", sv->dir);
+	}
 }
 
 /* ---- the loop -------------------------------------------------------------- */

@@ -27,6 +27,7 @@
 #include <dt/scan.h>
 #include <dt/scantab.h>
 #include <dt/svstatus.h>
+#include <lx/cgroup.h>
 #include <lx/evloop.h>
 #include <lx/inotify.h>
 #include <lx/sigfd.h>
@@ -515,6 +516,21 @@ static __attribute__((noreturn)) void run(struct svscan *s)
 	}
 }
 
+/* Cgroup trees that earlier supervise processes left (SIGKILLed with their
+ * service down, a crash) are removed before any supervise starts; a tree a
+ * live supervise owns is locked and stays (lx_cgroup_sweep). Best effort:
+ * without a usable cgroup v2 there is nothing to sweep. */
+static void sweep_cgroups(void)
+{
+	char root[LX_CGROUP_PATH_MAX];
+	const char *override = getenv("SUPERVISE_CGROUP"), *why;
+
+	if (override && !*override)
+		override = NULL;
+	if (lx_cgroup_probe(override, root, sizeof root, &why) == 0)
+		lx_cgroup_sweep(root);
+}
+
 int main(int argc, char **argv)
 {
 	struct svscan s;
@@ -527,6 +543,7 @@ int main(int argc, char **argv)
 		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", argv[1]);
 	fill_std_fds();
 	raise_nofile(&s);
+	sweep_cgroups();
 	svscan_fork_init(&s);
 	open_loop(&s);
 	s.ino_fd = -1;

@@ -34,6 +34,10 @@ int cgpath_mount(const char *mountinfo, size_t len, const char *cgpath, char *ou
  * components. Returns 1 if it did, else 0. */
 int cgpath_strip_own(char *path);
 
+/* 1 if name is a per-service directory name ("dtng-<digits>-<digits>"),
+ * else 0 ("dtng-svscan", anything else). */
+int cgpath_is_tree_name(const char *name);
+
 /* "dtng-<dev>-<ino>", the per-service directory name. -ENAMETOOLONG. */
 int cgpath_leaf_name(char *out, size_t size, uint64_t dev, uint64_t ino);
 

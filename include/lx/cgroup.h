@@ -151,6 +151,15 @@ int lx_cgroup_set_limit(const struct lx_cgroup *cg, const char *file, const char
  * (the controller is off, nothing to reset). */
 int lx_cgroup_reset_limit(const struct lx_cgroup *cg, const char *file, const char *value);
 
+/* Removes the dtng-D-I trees under ROOT that nothing owns: empty (no
+ * process in any leaf) and not locked by a live supervise (each holds an
+ * exclusive flock on its tree's directory; lx_cgroup_open takes it before
+ * making the leaves, and makes the tree again if a sweep removed it in
+ * between, so a starting supervise is never raced). Left by a supervise
+ * that was SIGKILLed with its service down, or by a crash. Returns the
+ * number removed, or -errno if ROOT cannot be read. */
+int lx_cgroup_sweep(const char *root);
+
 /* For svscan, which knows a supervise only by its pid: the absolute
  * directory of the dtng-D-I tree whose supervise/ leaf pid sits in (from
  * /proc/PID/cgroup and our mountinfo), into dir. -ENOENT: pid is not in

@@ -196,6 +196,22 @@ static int cut(char *path, char *slash)
 	return 1;
 }
 
+int cgpath_is_tree_name(const char *name)
+{
+	const char *end = name + strlen(name), *p;
+	size_t d;
+
+	if (strncmp(name, "dtng-", 5) != 0)
+		return 0;
+	p = name + 5;
+	d = digits(p, end);
+	if (!d || p[d] != '-')
+		return 0;
+	p += d + 1;
+	d = digits(p, end);
+	return d && p + d == end;
+}
+
 int cgpath_strip_own(char *path)
 {
 	size_t n = strlen(path), d;

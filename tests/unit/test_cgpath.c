@@ -200,3 +200,16 @@ Test(cgpath, pids_bounds_and_garbage)
 	cgpath_pids_feed(&st, S("1\n2\n"), NULL, 0);
 	cr_assert_eq(st.count, 2, "counting only");
 }
+
+Test(cgpath, is_tree_name)
+{
+	static const char *const yes[] = { "dtng-1-2", "dtng-2049-123456", "dtng-0-0" };
+	static const char *const no[] = { "dtng-svscan", "dtng-1-", "dtng--2", "dtng-1-2x",
+					  "dtng-1-2/", "dtng-12", "xdtng-1-2", "dtng-a-1", "", "dtng-" };
+	size_t i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		cr_assert_eq(cgpath_is_tree_name(yes[i]), 1, "%s", yes[i]);
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		cr_assert_eq(cgpath_is_tree_name(no[i]), 0, "%s", no[i]);
+}
