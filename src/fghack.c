@@ -23,7 +23,8 @@ static void child(int pi[2], char **argv)
 
 	close(pi[0]);
 	for (int i = 0; i < COPIES; i++)
-		(void)dup(pi[1]);
+		if (dup(pi[1]) < 0)
+			break; /* out of descriptors: the copies made will do */
 	e = pathexec_run(argv[0], argv, environ, getenv("PATH"));
 	dt_die_errno(DT_EX_TEMP, -e, "unable to run %s", argv[0]);
 }
