@@ -20,7 +20,6 @@ in_backoff() {
 	[ "$(state_field "$1" failures)" = "$2" ] && [ "$(state_field "$1" state)" = backoff ] &&
 		[ -n "$(state_field "$1" next_start)" ]
 }
-state_is() { [ "$(state_field "$1" state)" = "$2" ]; }
 # delay DIR: next_start - since, the delay supervise chose (ns).
 delay() { label_diff_ns "$(state_field "$1" since)" "$(state_field "$1" next_start)"; }
 start_sv c
