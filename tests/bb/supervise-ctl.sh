@@ -58,15 +58,21 @@ check "d: status pid 0" is_down s
 same "d: want down" 100 "$(status_byte s 17)"
 same "d: not restarted" 0 "$(starts s)"
 
-# Signals with nothing running go nowhere and change nothing. The p and c
-# at the end make supervise rewrite its files: once it has, every letter
-# before them has been handled.
-i0=$(state_ino s)
-svc_raw s ahikt12qwpc
-check "letters while down: handled (files rewritten)" wait_until 30 rewritten s "$i0"
-check "letters while down: supervise alive" kill -0 $SVPID
-same "letters while down: still down" "0 down 0" "$(status_pid s) $(state_field s state) $(starts s)"
+# Signals with nothing running go nowhere and change nothing. The x at the
+# end makes supervise exit (nothing runs), and it handles the bytes in
+# order: once it is gone, every letter before the x has been handled, and
+# its files are final.
+svc_raw s ahikt12qwpcx
+check "letters while down, then x: supervise exits" wait_until 30 gone $SVPID
+wait "$SVPID"
+same "letters while down: supervise exited 0" 0 "$?"
+same "letters while down: still down, nothing started" "0 down 0" \
+	"$(status_pid s) $(state_field s state) $(starts s)"
 same "letters while down: not paused" 0 "$(status_byte s 16)"
+# A new supervise for the rest, down at first.
+touch s/down
+start_sv s
+rm s/down
 
 # u: starts it again, want up.
 svc_raw s u

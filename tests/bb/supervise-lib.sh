@@ -45,11 +45,6 @@ svc_raw() { printf '%s' "$2" >"$1/supervise/control"; }
 # Predicates for wait_until (it expands its arguments once, so whatever
 # changes is read inside a function).
 state_is() { [ "$(state_field "$1" state)" = "$2" ]; }
-# supervise rewrites state (by rename: a new inode) after every control
-# byte that changes or announces something (u d o x p c): once state_ino
-# differs, every byte sent before that one has been handled.
-state_ino() { stat -c %i "$1/supervise/state" 2>/dev/null; }
-rewritten() { [ "$(state_ino "$1")" != "$2" ]; }
 state_field_is() { [ "$(state_field "$1" "$2")" = "$3" ]; }
 status_byte_is() { [ "$(status_byte "$1" "$2")" = "$3" ]; }
 proc_state_is() { [ "$(proc_state "$1")" = "$2" ]; }
