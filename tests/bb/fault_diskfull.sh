@@ -27,22 +27,22 @@ mknum "$S/a" "$W" -n 200000
 printf '#!/bin/sh\nexec multilog t s1000000 n1000 %s\n' "$L" >"$S/a/log/run"
 touch "$S/a/down"
 start_svscan "$S"
-check "multilog ready on the small filesystem" wait_until 10 test -f "$L/current"
+check "multilog ready on the small filesystem" wait_until 30 test -f "$L/current"
 logpid() { svstat "$S/a/log" | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
 ml=$(logpid)
 dd if=/dev/zero of="$M/fill" bs=64k 2>/dev/null
 same "the filesystem is full" 0 "$(df -P "$M" | awk 'NR == 2 { print $4 }')"
 
 svc -u "$S/a"
-check "multilog says it pauses" wait_until 15 grep -q 'pausing' "$T/err.svscan"
+check "multilog says it pauses" wait_until 30 grep -q 'pausing' "$T/err.svscan"
 diag "$(grep -m1 pausing "$T/err.svscan")"
 check "the pipe holds the writer back" [ ! -e "$W"/count.* ]
 same "the same multilog is still up" "$ml" "$(logpid)"
 
 rm -f "$M/fill"
 # multilog retries every 5 s: within that (plus the writing) all is in.
-check "every line written once space is back" wait_until 20 all_counted "$W"
-check "the log caught up" wait_until 20 caught_up "$L" "$W"
+check "every line written once space is back" wait_until 60 all_counted "$W"
+check "the log caught up" wait_until 60 caught_up "$L" "$W"
 r=$(numcheck "$L" "$W")
 diag "$r"
 same "no line lost, doubled, reordered or torn" "writers=1 nocount=0 lost=0 runs=0 tail=0 back=0 bad=0 elsewhere=0" "$r"

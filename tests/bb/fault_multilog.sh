@@ -39,7 +39,7 @@ W=$T/w
 L=$S/a/log/main
 ML_SCRIPT="s4000000 n1000" mknum "$S/a" "$W"
 start_svscan "$S"
-check "lines flow" wait_until 10 log_at_least "$L" 500000
+check "lines flow" wait_until 30 log_at_least "$L" 500000
 
 io() { sed -n "s/^$2: //p" "/proc/$1/io"; }
 # A multilog other than $1 runs for the log.
@@ -67,7 +67,7 @@ exec 7<>"$T/idle/in"
 idle=$!
 track $idle
 quiet() { _a=$(io "$1" rchar); sleep 0.05; [ "$_a" = "$(io "$1" rchar)" ]; }
-wait_until 5 test -f "$T/idle/main/current" && wait_until 5 quiet $idle
+wait_until 30 test -f "$T/idle/main/current" && wait_until 30 quiet $idle
 base=$(( $(io $idle rchar) - $(io $idle wchar) ))
 kill -TERM $idle
 diag "a fresh multilog has read $base bytes that are not its input"
@@ -78,7 +78,7 @@ i=0
 while [ $i -lt $kills ]; do
 	i=$((i + 1))
 	n=$(log_bytes "$L")
-	wait_until 10 log_at_least "$L" $((n + 1000000))
+	wait_until 30 log_at_least "$L" $((n + 1000000))
 	ml=$(copies "$S/a/log")
 	case $ml in
 	"" | *,*) fail "round $i: one multilog to kill (found '$ml')"; continue ;;
@@ -88,12 +88,12 @@ while [ $i -lt $kills ]; do
 	kill -KILL "$ml"
 	held=$((held + h))
 	diag "round $i: multilog $ml held $h bytes read and not written"
-	check "round $i: a new multilog runs" wait_until 15 new_logger "$ml"
+	check "round $i: a new multilog runs" wait_until 30 new_logger "$ml"
 done
 
 touch "$W/stop"
-check "every writer stopped and counted" wait_until 20 all_counted "$W"
-check "the log caught up" wait_until 20 caught_up "$L" "$W"
+check "every writer stopped and counted" wait_until 30 all_counted "$W"
+check "the log caught up" wait_until 30 caught_up "$L" "$W"
 r=$(numcheck "$L" "$W")
 diag "$r"
 missing=$(( $(written_bytes) - $(log_bytes "$L") ))

@@ -23,17 +23,17 @@ wait "$first" 2>/dev/null
 _svpids=
 check "the old supervises survive svscan" kill -0 "$sup" "$logsup"
 n=$(log_bytes "$L")
-check "lines still flow with no svscan" wait_until 10 log_at_least "$L" $((n + 500000))
+check "lines still flow with no svscan" wait_until 60 log_at_least "$L" $((n + 500000))
 
 start_svscan "$S"
 # The new svscan tries both supervises at once; they find the locks held.
 check "the new svscan's supervises find the locks held" \
-	wait_until 10 grep -q 'unable to acquire .*supervise/lock' "$T/err.svscan"
+	wait_until 60 grep -q 'unable to acquire .*supervise/lock' "$T/err.svscan"
 n=$(log_bytes "$L")
-check "lines still flow under the new svscan" wait_until 10 log_at_least "$L" $((n + 500000))
+check "lines still flow under the new svscan" wait_until 60 log_at_least "$L" $((n + 500000))
 # Across at least one retry of the new svscan (backoff 1, 2, 4, 5 s).
 retries() { [ "$(grep -c 'unable to acquire' "$T/err.svscan")" -ge "$1" ]; }
-check "the new svscan retries them" wait_until 8 retries 4
+check "the new svscan retries them" wait_until 60 retries 4
 same "one copy of the service: the first one" "$svc" "$(copies "$S/a")"
 same "one logger: the first one" "$logger" "$(copies "$S/a/log")"
 check "the old supervises still run" kill -0 "$sup" "$logsup"
@@ -42,8 +42,8 @@ same "svstat sees the old supervise and the first copy" "up (pid $svc)" \
 diag "new svscan said: $(sort "$T/err.svscan" | uniq -c | sed 's/^ *//' | head -4)"
 
 touch "$W/stop"
-check "every writer stopped and counted" wait_until 20 all_counted "$W"
-check "the log caught up" wait_until 20 caught_up "$L" "$W"
+check "every writer stopped and counted" wait_until 60 all_counted "$W"
+check "the log caught up" wait_until 60 caught_up "$L" "$W"
 r=$(numcheck "$L" "$W")
 diag "$r"
 same "no line lost, doubled, reordered or torn" "nocount=0 lost=0 runs=0 tail=0 back=0 bad=0 elsewhere=0" \
@@ -54,10 +54,10 @@ same "one writer ran throughout" 1 "$(numfield "$r" writers)"
 # svscan's supervises take over and start the service again.
 svc -dx "$S/a"
 svc -dx "$S/a/log"
-check "the orphaned supervises exit on svc -dx" wait_until 10 dead "$sup" && wait_until 10 dead "$logsup"
+check "the orphaned supervises exit on svc -dx" wait_until 60 dead "$sup" && wait_until 60 dead "$logsup"
 writers_started() { [ "$(ls "$W" | grep -c '^start\.')" -ge "$1" ]; }
-check "the new svscan takes over the service" wait_until 15 writers_started 2
+check "the new svscan takes over the service" wait_until 60 writers_started 2
 new_logger() { _c=$(copies "$S/a/log"); [ -n "$_c" ] && [ "$_c" != "$logger" ]; }
-check "and its logger" wait_until 10 new_logger
+check "and its logger" wait_until 60 new_logger
 check "both supervised by the new svscan" has_sup "$S/a" && has_sup "$S/a/log"
 done_testing

@@ -50,5 +50,5 @@ for d in $impls; do
 done
 if [ "$impls" = ours ]; then skip "Debian's 0.76 side by side" "daemontools not installed"; fi
 for d in $impls; do svc -dx $d; done
-check "root's svc -dx is obeyed" wait_until 10 gone "$SVPID"
+check "root's svc -dx is obeyed" wait_until 30 gone "$SVPID"
 done_testing

@@ -29,7 +29,9 @@ start_sv() {
 	env --default-signal=INT,QUIT "${2:-supervise}" "$1" >>"$1.out" 2>>"$1.err" </dev/null &
 	SVPID=$!
 	track $SVPID
-	wait_until 10 test -p "$1/supervise/ok" && wait_until 10 test -s "$1/supervise/status"
+	wait_until 30 test -p "$1/supervise/ok" && wait_until 30 test -s "$1/supervise/status" &&
+		# ours writes supervise/state after status: wait for both
+		{ [ -n "$2" ] || wait_until 30 test -s "$1/supervise/state"; }
 }
 
 # The pid in supervise/status (little-endian bytes 12..15), read byte-wise.
@@ -40,16 +42,31 @@ status_pid() {
 status_byte() { od -An -tu1 -j"$2" -N1 "$1/supervise/status" | tr -d ' '; }
 state_field() { sed -n "s/^$2=//p" "$1/supervise/state" 2>/dev/null; }
 svc_raw() { printf '%s' "$2" >"$1/supervise/control"; }
+# Predicates for wait_until (it expands its arguments once, so whatever
+# changes is read inside a function).
+state_is() { [ "$(state_field "$1" state)" = "$2" ]; }
+state_field_is() { [ "$(state_field "$1" "$2")" = "$3" ]; }
+status_byte_is() { [ "$(status_byte "$1" "$2")" = "$3" ]; }
+proc_state_is() { [ "$(proc_state "$1")" = "$2" ]; }
+proc_state_not() { [ -n "$(proc_state "$1")" ] && [ "$(proc_state "$1")" != "$2" ]; }
+starts_are() { [ "$(starts "$1")" = "$2" ]; }
 
-up_pid() { p=$(status_pid "$1"); [ -n "$p" ] && [ "$p" != 0 ] && [ "$(cat "$1/pid" 2>/dev/null)" = "$p" ]; }
-is_down() { [ "$(status_pid "$1")" = 0 ]; }
+# Our supervise writes status, then state: where there is a state file, a
+# change counts once state agrees, so a test may read either afterwards.
+state_agrees() { [ ! -e "$1/supervise/state" ] || [ "$(state_field "$1" pid)" = "$2" ]; }
+up_pid() {
+	_up_p=$(status_pid "$1")
+	[ -n "$_up_p" ] && [ "$_up_p" != 0 ] && [ "$(cat "$1/pid" 2>/dev/null)" = "$_up_p" ] &&
+		state_agrees "$1" "$_up_p"
+}
+is_down() { [ "$(status_pid "$1")" = 0 ] && state_agrees "$1" 0; }
 has_line() { grep -qx -- "$2" "$1/log" 2>/dev/null; }
 starts() { awk '/^start /{ n++ } END { print n + 0 }' "$1/log" 2>/dev/null || echo 0; }
 proc_state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 # The service's pid, once it is up and has written it; tracked, so the
 # cleanup reaches a service its supervise did not take down.
-svc_pid() { wait_until 10 up_pid "$1" && cat "$1/pid" && cat "$1/pid" >>"$T/services"; }
+svc_pid() { wait_until 30 up_pid "$1" && cat "$1/pid" && cat "$1/pid" >>"$T/services"; }
 _svc_cleanup() {
 	for _p in $(cat "$T/services" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
 }

@@ -38,7 +38,7 @@ if have_ref supervise; then
 	start_sup /usr/bin/supervise "$T/live"
 	expect_exit 0 "svok with Debian's supervise running" svok "$T/live"
 	svc -dx "$T/live"
-	wait_until 10 dead "$sup_pid"
+	wait_until 30 dead "$sup_pid"
 	expect_exit 100 "svok after it exited" svok "$T/live"
 else
 	skip "svok with Debian's supervise" "daemontools not installed"
@@ -48,9 +48,9 @@ if our_supervise; then
 	start_sup "$DT_BINDIR/supervise" "$T/ours"
 	expect_exit 0 "svok with our supervise running" svok "$T/ours"
 	svc -dx "$T/ours"
-	wait_until 10 dead "$sup_pid"
+	wait_until 30 dead "$sup_pid"
 	expect_exit 100 "svok after ours exited" svok "$T/ours"
 else
-	skip "svok with our supervise" "not built yet"
+	no_supervise "svok with our supervise"
 fi
 done_testing
