@@ -26,16 +26,17 @@ run_pid1() {
 	mkdir -p "$S"
 	mkwriter "$S/a" "$W"
 	mksvc "$S/orphaner" "sh -c 'sleep 300 &' ; exec sleep 300"
-	unshare --pid --fork --mount-proc env PATH="$PATH" svscan "$S" 2>"$T/err.$1" &
+	# Grace 300 s: a slow machine cannot make anything need SIGKILL.
+	unshare --pid --fork --mount-proc env PATH="$PATH" SVSCAN_GRACE=300 svscan "$S" 2>"$T/err.$1" &
 	upid=$!
 	track "$upid"
-	wait_until 10 child_of "$upid" >/dev/null
+	wait_until 30 child_of "$upid" >/dev/null
 	svpid=$(child_of "$upid")
 	ns=$(readlink "/proc/$svpid/ns/pid")
 	check "$1: svscan is PID 1 of its namespace" \
 		grep -q '^NSpid:.*[[:space:]]1$' "/proc/$svpid/status"
-	check "$1: lines logged" wait_until 10 log_has_lines "$S/a/log/main" 300
-	wait_until 10 ran "$S/orphaner"
+	check "$1: lines logged" wait_until 30 log_has_lines "$S/a/log/main" 300
+	wait_until 30 ran "$S/orphaner"
 	orphan_ppid() {
 		for _p in $(ns_procs "$ns"); do
 			[ "$(cat "/proc/$_p/cmdline" | tr '\0' ' ')" = "sleep 300 " ] || continue
@@ -43,12 +44,12 @@ run_pid1() {
 		done
 		return 1
 	}
-	check "$1: orphan adopted by svscan" wait_until 10 orphan_ppid
+	check "$1: orphan adopted by svscan" wait_until 30 orphan_ppid
 	kill "-$2" "$svpid"
-	wait_until 30 dead "$upid"
+	wait_until 120 dead "$upid" || kill -KILL "$upid"
 	wait "$upid"
 	same "$1: svscan exits 0" 0 "$?"
-	check "$1: no process of the namespace survives" wait_until 5 ns_empty "$ns"
+	check "$1: no process of the namespace survives" wait_until 30 ns_empty "$ns"
 	check "$1: every line written before shutdown is logged" log_complete "$S/a/log/main" "$W"
 	log_complete "$S/a/log/main" "$W" || log_diag "$S/a/log/main" "$W"
 	check "$1: logger finished its file cleanly" test -x "$S/a/log/main/current"
