@@ -4,11 +4,13 @@
 # waited for, so the services it started come down with it (a bare SIGKILL
 # would leave supervise and services running).
 
+# The grace period is 300 s unless given: on a slow machine the default 10 s
+# could run out and SIGKILL what would have stopped on TERM.
 _svpids=
 start_svscan() {
 	_d=$1
 	shift
-	env "$@" svscan "$_d" 2>>"$T/err.svscan" &
+	env SVSCAN_GRACE=300 "$@" svscan "$_d" 2>>"$T/err.svscan" &
 	SVPID=$!
 	_svpids="$_svpids $SVPID"
 }
