@@ -36,14 +36,15 @@ cg_private() {
 	export SUPERVISE_CGROUP
 }
 
-# rmdir, retried for up to 5 s: killed processes leave their cgroup a
-# moment later, and rmdir says EBUSY until then. (Self-contained, so
-# bench scripts can use this file without lib.sh.)
+# rmdir, retried for 30 s or more: killed processes leave their cgroup a
+# moment later (later still on a loaded machine), and rmdir says EBUSY
+# until then. (Self-contained, so bench scripts can use this file without
+# lib.sh.)
 _cg_rmdir() {
 	_i=0
 	while [ -d "$1" ] && ! rmdir "$1" 2>/dev/null; do
 		_i=$((_i + 1))
-		[ "$_i" -ge 500 ] && return 1
+		[ "$_i" -ge 3000 ] && return 1
 		sleep 0.01
 	done
 	return 0

@@ -38,10 +38,11 @@ start() {
 	track "$sup"
 }
 
-# stop DIR PID: svc -dx and wait (bounded) for supervise to exit.
+# stop DIR PID: svc -dx and wait (bounded, generously: a KILLed supervise
+# leaves its dtng-* cgroup behind) for supervise to exit.
 stop() {
 	svc -dx "$1" 2>/dev/null
-	wait_until 10 gone "$2" || kill -KILL "$2" 2>/dev/null
+	wait_until 60 gone "$2" || { diag "supervise $2 in $1 did not exit: killed"; kill -KILL "$2" 2>/dev/null; }
 }
 
 chmod 755 "$T"

@@ -22,8 +22,22 @@ same "crash message" "fghack: fatal: child crashed" "$(cat "$T/err")"
 same_as_ref "crashed child" fghack sh -c 'kill -9 $$'
 
 # The point: a daemon that forks into the background is still waited for.
-expect_exit 3 "waits for a background grandchild" \
-	fghack sh -c '(sleep 0.3; echo late >late) & exit 3'
+# The grandchild goes on only when the test opens the gate, after the child
+# has exited; until then fghack must still be waiting.
+mkfifo gate
+fghack sh -c '(read x <gate; echo late >late) & echo $$ >child; exit 3' &
+fg=$!
+track "$fg"
+# The child has exited: gone, or a zombie (fghack reaps it only at the end).
+child_gone() {
+	[ -s child ] || return 1
+	[ ! -e "/proc/$(cat child)" ] || grep -q '^State:[[:space:]]*Z' "/proc/$(cat child)/status"
+}
+check "the child exits at once" wait_until 30 child_gone
+check "fghack still waits for the grandchild" test -d "/proc/$fg" -a ! -e late
+echo go >gate
+wait "$fg"
+same "exit code of the child once the grandchild is done" 3 "$?"
 same "the grandchild finished before fghack exited" late "$(cat late 2>/dev/null)"
 
 # compat: 30 extra copies of the pipe's write end, at the same numbers as 0.76.

@@ -39,17 +39,17 @@ run_scroll() {
 	"$impl" errors: abcdefghij <fifo 3>&- &
 	pid=$!
 	track "$pid"
-	check "$impl: padding turned into dots" wait_until 10 title_is "$pid" "errors:|..........|"
+	check "$impl: padding turned into dots" wait_until 30 title_is "$pid" "errors:|..........|"
 	printf 'XY' >&3
 	check "$impl: input scrolls in from the right" \
-		wait_until 10 title_is "$pid" "errors:|........XY|"
+		wait_until 30 title_is "$pid" "errors:|........XY|"
 	printf 'a\nb\0c' >&3
 	check "$impl: NUL bytes are dropped, newlines kept" \
-		wait_until 10 title_is "$pid" "errors:|....XYa
+		wait_until 30 title_is "$pid" "errors:|....XYa
 bc|"
 	printf '0123456789ABCDEF' >&3
 	check "$impl: the first 3 characters stay" \
-		wait_until 10 title_is "$pid" "errors:|...9ABCDEF|"
+		wait_until 30 title_is "$pid" "errors:|...9ABCDEF|"
 	exec 3>&-
 	wait "$pid"
 	same "$impl: exit 0 at end of input" 0 "$?"

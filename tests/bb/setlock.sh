@@ -40,7 +40,7 @@ same_as_ref "-x program not found" setlock -x lk dtng-no-such-program
 rm -f go
 spawn setlock "$T/lk" sh -c 'while [ ! -e go ]; do sleep 0.05; done'
 holder=$!
-check "the lock is taken" wait_until 10 locked
+check "the lock is taken" wait_until 30 locked
 ino=$(stat -c %i lk)
 check "the program holds the flock (/proc/locks)" \
 	grep -q "FLOCK  *ADVISORY  *WRITE  *$holder [0-9a-f:]*:$ino " /proc/locks
@@ -58,10 +58,14 @@ same_as_ref "-nxX when locked" setlock -nxX lk true
 # Without -n (or with -N) it waits for the holder.
 spawn setlock -nN lk touch ran-wait
 waiter=$!
-check "the waiter waits while the lock is held" test ! -e ran-wait
+# /proc/locks lists a blocked flock() as "N: -> FLOCK ... PID": once the
+# waiter is there it cannot have run its program.
+blocked() { grep -q "^[0-9]*: -> FLOCK  *ADVISORY  *WRITE  *$waiter " /proc/locks; }
+check "the waiter blocks in flock while the lock is held" wait_until 30 blocked
+check "the waiter has not run its program" test ! -e ran-wait
 touch go
-check "the holder ends" wait_until 10 sh -c "! kill -0 $holder"
-check "the waiter runs once the lock is free" wait_until 10 test -e ran-wait
+check "the holder ends" wait_until 30 sh -c "! kill -0 $holder"
+check "the waiter runs once the lock is free" wait_until 30 test -e ran-wait
 wait "$waiter"
 same "waiter exit code" 0 "$?"
 check "the lock is free again" sh -c '! locked' || true

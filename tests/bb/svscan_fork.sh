@@ -13,8 +13,8 @@ mkdir "$S/a/log"
 printf '#!/bin/sh\nexec cat >>out\n' >"$S/a/log/run"
 chmod +x "$S/a/log/run"
 start_svscan "$S"
-check "service started" wait_until 10 ran "$S/a"
-check "logger got the line" wait_until 10 grep -q line "$S/a/log/out"
+check "service started" wait_until 30 ran "$S/a"
+check "logger got the line" wait_until 30 grep -q line "$S/a/log/out"
 main=$(sup_pid "$S/a")
 log=$(sup_pid "$S/a/log")
 same "comm of the service's supervise" supervise "$(cat /proc/"$main"/comm)"
@@ -41,7 +41,7 @@ same "the service's signal mask is empty" 0000000000000000 \
 	"$(awk '/^SigBlk:/ { print $2 }' /proc/"$svc"/status)"
 check "svstat reads it" sh -c "svstat '$S/a' | grep -q '^$S/a: up (pid $svc)'"
 svc -t "$S/a"
-check "svc -t restarts the service" wait_until 10 sh -c "[ \$(wc -l <'$S/a/ran') -ge 2 ]"
+check "svc -t restarts the service" wait_until 30 sh -c "[ \$(wc -l <'$S/a/ran') -ge 2 ]"
 stop_svscan "$SVPID"
 same "shutdown exits 0" 0 "$SVRC"
 
@@ -52,7 +52,7 @@ S2=$T/service2
 mkdir "$S2"
 mksvc "$S2/b"
 start_svscan "$S2" PATH="$T/bin:$PATH"
-check "service started with the other supervise" wait_until 10 ran "$S2/b"
+check "service started with the other supervise" wait_until 30 ran "$S2/b"
 b=$(sup_pid "$S2/b")
 same "that supervise is exec'd from PATH" "$T/bin/supervise" "$(readlink /proc/"$b"/exe)"
 stop_svscan "$SVPID"
@@ -64,16 +64,18 @@ cp "$DT_BINDIR/svscan" "$DT_BINDIR/supervise" "$T/inst/"
 S3=$T/service3
 mkdir "$S3"
 mksvc "$S3/c"
-PATH="$T/inst:$PATH" "$T/inst/svscan" "$S3" 2>>"$T/err.svscan" &
+# A grace period of 300 s: however slow the machine, the shutdown needs no
+# SIGKILL and so says nothing about one.
+PATH="$T/inst:$PATH" SVSCAN_GRACE=300 "$T/inst/svscan" "$S3" 2>>"$T/err.svscan" &
 SVPID=$!
 _svpids="$_svpids $SVPID"
-check "service started by the copied svscan" wait_until 10 ran "$S3/c"
+check "service started by the copied svscan" wait_until 30 ran "$S3/c"
 c=$(sup_pid "$S3/c")
 same "forked while supervise is the one from start" "$T/inst/svscan" "$(readlink /proc/"$c"/exe)"
 cp "$DT_BINDIR/supervise" "$T/inst/supervise.new"
 mv "$T/inst/supervise.new" "$T/inst/supervise"
 kill -KILL "$c"
-check "supervise started again" wait_until 10 sup_changed "$S3/c" "$c"
+check "supervise started again" wait_until 30 sup_changed "$S3/c" "$c"
 c2=$(sup_pid "$S3/c")
 same "after the upgrade it is exec'd" "$T/inst/supervise" "$(readlink /proc/"$c2"/exe)"
 stop_svscan "$SVPID"

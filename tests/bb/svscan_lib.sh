@@ -4,11 +4,13 @@
 # waited for, so the services it started come down with it (a bare SIGKILL
 # would leave supervise and services running).
 
+# The grace period is 300 s unless given: on a slow machine the default 10 s
+# could run out and SIGKILL what would have stopped on TERM.
 _svpids=
 start_svscan() {
 	_d=$1
 	shift
-	env "$@" svscan "$_d" 2>>"$T/err.svscan" &
+	env SVSCAN_GRACE=300 "$@" svscan "$_d" 2>>"$T/err.svscan" &
 	SVPID=$!
 	_svpids="$_svpids $SVPID"
 }
@@ -19,10 +21,14 @@ dead() {
 	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
 }
 
-# stop_svscan PID: SIGTERM, then waits for it; its exit code in $SVRC.
+# stop_svscan PID: SIGTERM, then waits for it (bounded: after 120 s it is
+# killed, and $SVRC is then 137); its exit code in $SVRC.
 stop_svscan() {
 	kill -TERM "$1" 2>/dev/null
-	wait_until 30 dead "$1"
+	if ! wait_until 120 dead "$1"; then
+		diag "svscan $1 still running 120 s after SIGTERM: killed"
+		kill -KILL "$1" 2>/dev/null
+	fi
 	wait "$1"
 	SVRC=$?
 }
@@ -51,6 +57,8 @@ mksvc() {
 }
 
 ran() { [ -s "$1/ran" ]; }
+# ran_n DIR N: DIR's run started at least N times.
+ran_n() { [ "$(ran_count "$1")" -ge "$2" ]; }
 ran_count() { if [ -e "$1/ran" ]; then wc -l <"$1/ran" | tr -d ' '; else echo 0; fi; }
 
 alive() { ! dead "$1"; }
@@ -79,6 +87,7 @@ count_sups() {
 	echo "$_n"
 }
 sups_are() { [ "$(count_sups)" = "$1" ]; }
+sups_at_least() { [ "$(count_sups)" -ge "$1" ]; }
 err_has() { grep -q -- "$1" "$T/err.svscan"; }
 
 # mkwriter SVCDIR W: a service with a multilog logger (SVCDIR/log/main)

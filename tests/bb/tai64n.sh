@@ -45,13 +45,13 @@ pid=$!
 exec 3>"$T/fifo"
 echo first >&3
 check "a line is printed while the pipe stays open" \
-	wait_until 10 grep -q "${label_re}first\$" "$T/live"
+	wait_until 30 grep -q "${label_re}first\$" "$T/live"
 printf 'half' >&3
-check "so is a partial line" wait_until 10 grep -q "${label_re}half" "$T/live"
+check "so is a partial line" wait_until 30 grep -q "${label_re}half" "$T/live"
 printf ' line\nnext\n' >&3
-check "the rest follows" wait_until 10 grep -q "${label_re}next\$" "$T/live"
+check "the rest follows" wait_until 30 grep -q "${label_re}next\$" "$T/live"
 exec 3>&-
-check "exits at end of input" wait_until 10 sh -c "! kill -0 $pid"
+check "exits at end of input" wait_until 30 sh -c "! kill -0 $pid"
 same "the partial line got one label" 1 "$(grep -c "^@.* half line\$" "$T/live")"
 
 if have_ref tai64n; then

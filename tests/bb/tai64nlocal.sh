@@ -61,18 +61,18 @@ pid=$!
 exec 3>"$T/fifo"
 printf '@400000000000000a00000000 first\n' >&3
 check "first line printed while the pipe stays open" \
-	wait_until 10 grep -q '^1970-01-01 00:00:00.000000000 first$' "$T/live"
+	wait_until 30 grep -q '^1970-01-01 00:00:00.000000000 first$' "$T/live"
 printf 'plain' >&3
-check "a partial line without a label is printed too" wait_until 10 grep -q '^plain' "$T/live"
+check "a partial line without a label is printed too" wait_until 30 grep -q '^plain' "$T/live"
 printf ' rest\n@400000000000000a0000' >&3
 printf '0001 split label\n' >&3
 check "a label split across writes is converted once complete" \
-	wait_until 10 grep -q '^1970-01-01 00:00:00.000000001 split label$' "$T/live"
+	wait_until 30 grep -q '^1970-01-01 00:00:00.000000001 split label$' "$T/live"
 printf '@4000zz' >&3
 check "a malformed label is copied as soon as it is known to be one" \
-	wait_until 10 grep -q '^@4000zz' "$T/live"
+	wait_until 30 grep -q '^@4000zz' "$T/live"
 exec 3>&-
-check "exits at end of input" wait_until 10 sh -c "! kill -0 $pid"
+check "exits at end of input" wait_until 30 sh -c "! kill -0 $pid"
 
 # --- byte-identical to daemontools 0.76 ------------------------------------
 if ! have_ref tai64nlocal; then
