@@ -3,7 +3,7 @@
 # as any other user prints the exact command and fails.
 BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
 TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
-PKG_PKGS="debhelper dpkg-dev lintian rpm debootstrap"
+PKG_PKGS="debhelper dpkg-dev fakeroot lintian rpm debootstrap"
 # Reliability stages of CI: fuzzing (clang with libFuzzer) and valgrind.
 REL_PKGS="clang libclang-rt-14-dev valgrind"
 

@@ -17,22 +17,22 @@ for impl in uring plain; do
 	spawn sh -c "exec multilog s65536 n100 ./mnt/d <fifo 7>&- 2>err"
 	pid=$!
 	unset DTNG_NO_URING
-	wait_until 5 test -f mnt/d/current
+	wait_until 60 test -f mnt/d/current
 	# Fill the disk; then more lines than the pipe (1 MiB) and our buffers hold.
 	dd if=/dev/zero of=mnt/fill bs=4096 2>/dev/null
 	seq 1 90000 | sed 's/$/ some text to make the line longer/' >lines
 	cat lines >&7 &
 	feeder=$!
 	track $feeder
-	wait_until 10 grep -q pausing err
+	wait_until 60 grep -q pausing err
 	same "$impl: says so once" \
 		"multilog: warning: unable to write to ./mnt/d/current, pausing: out of disk space" \
 		"$(cat err)"
 	check "$impl: the feeder is held back by the pipe" kill -0 $feeder
 	rm -f mnt/fill
-	wait_until 20 sh -c "! kill -0 $feeder"
+	wait_until 120 sh -c "! kill -0 $feeder"
 	exec 7>&-
-	wait_until 20 sh -c "! kill -0 $pid"
+	wait_until 60 sh -c "! kill -0 $pid"
 	wait $pid
 	same "$impl: exit 0 after the outage" 0 $?
 	check "$impl: nothing dropped, order kept" sh -c "cat mnt/d/@* mnt/d/current | cmp -s - lines"

@@ -64,7 +64,7 @@ static char *run_argv(char **argv, const struct lx_sigfd *sig, int keep_fd, int 
 	/* The pidfd becomes readable when the child exits: no polling loop. */
 	p.fd = pidfd;
 	p.events = POLLIN;
-	cr_assert_eq(poll(&p, 1, 10000), 1);
+	cr_assert_eq(poll(&p, 1, 60000), 1);
 	r = lx_pidfd_reap(pidfd, wstatus);
 	cr_assert_eq(r, 1);
 	cr_assert_eq(lx_pidfd_reap(pidfd, wstatus), -ECHILD);
@@ -112,7 +112,7 @@ Test(pidfd, not_yet_exited_and_send_signal)
 	cr_assert_eq(lx_pidfd_send_signal(pidfd, SIGKILL), 0);
 	p.fd = pidfd;
 	p.events = POLLIN;
-	cr_assert_eq(poll(&p, 1, 10000), 1);
+	cr_assert_eq(poll(&p, 1, 60000), 1);
 	cr_assert_eq(lx_pidfd_reap(pidfd, &st), 1);
 	cr_assert(WIFSIGNALED(st));
 	cr_assert_eq(WTERMSIG(st), SIGKILL);
