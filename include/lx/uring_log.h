@@ -40,16 +40,20 @@ struct lx_ulog {
 	unsigned depth, queued, inflight;
 	struct lx_ulog_pop *pq;
 	unsigned npq;
-	struct lx_ulog_cqe *pc; /* plain mode: completions not yet reaped */
+	/* Completions taken but not yet reaped: plain mode's results, and the
+	 * ring's when a submit had to make room (-EBUSY). */
+	struct lx_ulog_cqe *pc;
 	unsigned npc, hpc;
 };
 
-/* depth: the most ops queued at once. Returns 0, or -ENOMEM. */
+/* depth: the most ops queued at once; 2 * depth may be outstanding
+ * (queued, in flight or completed but not reaped). Returns 0, or -ENOMEM. */
 int lx_ulog_open(struct lx_ulog *u, unsigned depth, unsigned flags);
 void lx_ulog_close(struct lx_ulog *u);
 int lx_ulog_uses_ring(const struct lx_ulog *u);
-/* Queue one op; -EBUSY when depth ops are queued already; -EOPNOTSUPP for
- * openat on a ring without IORING_OP_OPENAT (then call openat(2) yourself). */
+/* Queue one op. -EBUSY when depth ops are queued or 2 * depth are
+ * outstanding already (submit or reap first); -EOPNOTSUPP for openat on a
+ * ring without IORING_OP_OPENAT (then call openat(2) yourself). */
 int lx_ulog_queue_write(struct lx_ulog *u, int fd, const void *buf, size_t len, uint64_t off,
 			unsigned flags, uint64_t tag);
 int lx_ulog_queue_fsync(struct lx_ulog *u, int fd, unsigned flags, uint64_t tag);
@@ -59,7 +63,8 @@ int lx_ulog_queue_fsync(struct lx_ulog *u, int fd, unsigned flags, uint64_t tag)
 int lx_ulog_queue_writeback(struct lx_ulog *u, int fd, uint64_t off, uint64_t len, uint64_t tag);
 int lx_ulog_queue_openat(struct lx_ulog *u, int dirfd, const char *path, int oflags,
 			 mode_t mode, unsigned flags, uint64_t tag);
-/* Starts everything queued. Returns how many ops, or -errno. */
+/* Starts everything queued. Returns how many ops, or -errno (-EAGAIN: the
+ * kernel is short of resources and nothing is in flight to wait for). */
 int lx_ulog_submit(struct lx_ulog *u);
 /* Up to max completions; with wait, blocks until there is at least one
  * (returns 0 at once if nothing is in flight). Returns the count or -errno. */
