@@ -1,7 +1,8 @@
 /* multilog: daemontools 0.76's logger, written through io_uring.
  * The script is parsed by mlscript, lines are cut and selected by mlproc,
- * log directories are written and rotated by lx_ulog; this file reads
- * stdin, handles signals and decides what to say when something fails. */
+ * log directories are written and rotated by multilog_write.c and
+ * multilog_dir.c (see multilog.h); this file reads stdin, handles signals
+ * and decides what to say when something fails. */
 #include "config.h"
 
 #include <errno.h>
@@ -23,6 +24,8 @@
 #include <lx/sigfd.h>
 #include <lx/uring_log.h>
 
+#include "multilog.h"
+
 #define INBUF (256 * 1024)
 #define ERRBUF (16 * 1024)
 #define PAUSE_NS 5000000000ULL /* 0.76's pause before every retry */
@@ -30,8 +33,8 @@
 struct ml {
 	struct mlscript sc;
 	struct mlproc proc;
-	struct lx_ulog u;
-	struct lx_ulog_dir *dirs;
+	struct mlog w;
+	struct mlog_dir *dirs;
 	struct mlbuf **outs, err;
 	char *files;
 	unsigned char *dirty;
@@ -61,37 +64,37 @@ struct step_text {
 };
 
 static const struct step_text texts[] = {
-	[LX_ULOG_WRITE] = { "unable to write to ", "/current", 0, 0 },
-	[LX_ULOG_FSYNC_CURRENT] = { "unable to write ", "/current to disk", 0, 0 },
-	[LX_ULOG_RENAME_CURRENT] = { "unable to rename current to previous in directory ", "", 0, 0 },
-	[LX_ULOG_CREATE_CURRENT] = { "unable to create ", "/current", 0, 0 },
-	[LX_ULOG_CHMOD_CURRENT] = { "unable to set mode of ", "/current", 0, 0 },
-	[LX_ULOG_CHMOD_PREVIOUS] = { "unable to set mode of ", "/previous", 0, 0 },
-	[LX_ULOG_STAT] = { "unable to stat ", "/", 1, 0 },
-	[LX_ULOG_LINK] = { "unable to link to ", "/", 1, 0 },
-	[LX_ULOG_REMOVE] = { "unable to remove ", "/", 1, 0 },
-	[LX_ULOG_READDIR] = { "unable to read ", "", 0, 0 },
-	[LX_ULOG_FORK] = { "unable to fork for processor in ", "", 0, 0 },
-	[LX_ULOG_WAIT] = { "wait failed for processor in ", "", 0, 0 },
-	[LX_ULOG_PROC_CRASHED] = { "processor crashed in ", "", 0, 1 },
-	[LX_ULOG_PROC_FAILED] = { "processor failed in ", "", 0, 1 },
-	[LX_ULOG_CREATE_PROCESSED] = { "unable to create ", "/processed", 0, 0 },
-	[LX_ULOG_FSYNC_PROCESSED] = { "unable to write ", "/processed to disk", 0, 0 },
-	[LX_ULOG_CHMOD_PROCESSED] = { "unable to set mode of ", "/processed", 0, 0 },
-	[LX_ULOG_CREATE_NEWSTATE] = { "unable to create ", "/newstate", 0, 0 },
-	[LX_ULOG_FSYNC_NEWSTATE] = { "unable to write ", "/newstate to disk", 0, 0 },
-	[LX_ULOG_RENAME_NEWSTATE] = { "unable to rename newstate to state in directory ", "", 0, 0 },
-	[LX_ULOG_FSYNC_DIR] = { "unable to write directory ", " to disk", 0, 0 },
-	[LX_ULOG_OPEN_DIR] = { "unable to open directory ", "", 0, 0 },
-	[LX_ULOG_LOCK] = { "unable to lock directory ", "", 0, 0 },
-	[LX_ULOG_STAT_CURRENT] = { "unable to stat ", "/current", 0, 0 },
-	[LX_ULOG_APPEND_CURRENT] = { "unable to append to ", "/current", 0, 0 },
-	[LX_ULOG_STAT_PROCESSED] = { "unable to stat ", "/processed", 0, 0 },
-	[LX_ULOG_WRITE_STATE] = { "unable to write to ", "/state", 0, 0 },
-	[LX_ULOG_WRITE_CURRENT] = { "unable to write to ", "/current", 0, 0 },
+	[MLOG_WRITE] = { "unable to write to ", "/current", 0, 0 },
+	[MLOG_FSYNC_CURRENT] = { "unable to write ", "/current to disk", 0, 0 },
+	[MLOG_RENAME_CURRENT] = { "unable to rename current to previous in directory ", "", 0, 0 },
+	[MLOG_CREATE_CURRENT] = { "unable to create ", "/current", 0, 0 },
+	[MLOG_CHMOD_CURRENT] = { "unable to set mode of ", "/current", 0, 0 },
+	[MLOG_CHMOD_PREVIOUS] = { "unable to set mode of ", "/previous", 0, 0 },
+	[MLOG_STAT] = { "unable to stat ", "/", 1, 0 },
+	[MLOG_LINK] = { "unable to link to ", "/", 1, 0 },
+	[MLOG_REMOVE] = { "unable to remove ", "/", 1, 0 },
+	[MLOG_READDIR] = { "unable to read ", "", 0, 0 },
+	[MLOG_FORK] = { "unable to fork for processor in ", "", 0, 0 },
+	[MLOG_WAIT] = { "wait failed for processor in ", "", 0, 0 },
+	[MLOG_PROC_CRASHED] = { "processor crashed in ", "", 0, 1 },
+	[MLOG_PROC_FAILED] = { "processor failed in ", "", 0, 1 },
+	[MLOG_CREATE_PROCESSED] = { "unable to create ", "/processed", 0, 0 },
+	[MLOG_FSYNC_PROCESSED] = { "unable to write ", "/processed to disk", 0, 0 },
+	[MLOG_CHMOD_PROCESSED] = { "unable to set mode of ", "/processed", 0, 0 },
+	[MLOG_CREATE_NEWSTATE] = { "unable to create ", "/newstate", 0, 0 },
+	[MLOG_FSYNC_NEWSTATE] = { "unable to write ", "/newstate to disk", 0, 0 },
+	[MLOG_RENAME_NEWSTATE] = { "unable to rename newstate to state in directory ", "", 0, 0 },
+	[MLOG_FSYNC_DIR] = { "unable to write directory ", " to disk", 0, 0 },
+	[MLOG_OPEN_DIR] = { "unable to open directory ", "", 0, 0 },
+	[MLOG_LOCK] = { "unable to lock directory ", "", 0, 0 },
+	[MLOG_STAT_CURRENT] = { "unable to stat ", "/current", 0, 0 },
+	[MLOG_APPEND_CURRENT] = { "unable to append to ", "/current", 0, 0 },
+	[MLOG_STAT_PROCESSED] = { "unable to stat ", "/processed", 0, 0 },
+	[MLOG_WRITE_STATE] = { "unable to write to ", "/state", 0, 0 },
+	[MLOG_WRITE_CURRENT] = { "unable to write to ", "/current", 0, 0 },
 };
 
-static void say(int fatal, const struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
+static void say(int fatal, const struct mlog_dir *d, enum mlog_step step, int err,
 		const char *name)
 {
 	const struct step_text *t = &texts[step];
@@ -106,7 +109,7 @@ static void say(int fatal, const struct lx_ulog_dir *d, enum lx_ulog_step step, 
 }
 
 /* 0.76 repeated its warning every 5 s; we say it once per outage. */
-static void on_pause(void *ctx, const struct lx_ulog_dir *d, enum lx_ulog_step step, int err,
+static void on_pause(void *ctx, const struct mlog_dir *d, enum mlog_step step, int err,
 		     const char *name)
 {
 	struct ml *m = ctx;
@@ -117,12 +120,12 @@ static void on_pause(void *ctx, const struct lx_ulog_dir *d, enum lx_ulog_step s
 	pause_5s();
 }
 
-static void on_resumed(void *ctx, const struct lx_ulog_dir *d)
+static void on_resumed(void *ctx, const struct mlog_dir *d)
 {
 	((struct ml *)ctx)->said = 0;
 }
 
-static void on_exec_failed(void *ctx, const struct lx_ulog_dir *d, int err)
+static void on_exec_failed(void *ctx, const struct mlog_dir *d, int err)
 {
 	dt_die_errno(DT_EX_TEMP, err, "unable to run %s", d->processor);
 }
@@ -187,18 +190,15 @@ static void open_files(struct ml *m, int startfd)
 static void open_dirs(struct ml *m, int startfd)
 {
 	size_t i, n = m->sc.ndirs, cap = n ? (1024 * 1024) / n : 0;
-	struct lx_ulog_hooks h = { on_pause, on_resumed, on_exec_failed, m, &m->child_mask };
-	enum lx_ulog_step fail;
+	struct mlog_hooks h = { on_pause, on_resumed, on_exec_failed, m, &m->child_mask };
+	enum mlog_step fail;
 	int r;
 
 	cap = cap < 32768 ? 32768 : cap > 262144 ? 262144 : cap;
-	r = lx_ulog_open(&m->u, (unsigned)(3 * n + 4), getenv("DTNG_NO_URING") ? LX_ULOG_PLAIN : 0);
-	if (r < 0)
-		dt_die(DT_EX_TEMP, "out of memory");
 	m->dirs = alloc(n * sizeof *m->dirs);
 	m->outs = alloc(n * sizeof *m->outs);
 	for (i = 0; i < n; i++) {
-		struct lx_ulog_dir *d = &m->dirs[i];
+		struct mlog_dir *d = &m->dirs[i];
 
 		d->path = m->sc.dirs[i].path;
 		d->size = m->sc.dirs[i].size;
@@ -210,9 +210,10 @@ static void open_dirs(struct ml *m, int startfd)
 		d->fl.cap = cap;
 		m->outs[i] = &d->out;
 	}
-	lx_ulog_attach(&m->u, m->dirs, n, &h);
+	if (mlog_open(&m->w, m->dirs, n, &h, getenv("DTNG_NO_URING") ? LX_ULOG_PLAIN : 0) < 0)
+		dt_die(DT_EX_TEMP, "out of memory");
 	for (i = 0; i < n; i++) {
-		r = lx_ulog_dir_open(&m->u, &m->dirs[i], startfd, &fail);
+		r = mlog_dir_open(&m->w, &m->dirs[i], startfd, &fail);
 		if (r < 0)
 			say(1, &m->dirs[i], fail, -r, NULL);
 	}
@@ -294,9 +295,9 @@ static void flush_all(struct ml *m, int wait)
 	}
 	write_files(m);
 	if (wait)
-		lx_ulog_flush(&m->u);
+		mlog_flush(&m->w);
 	else
-		lx_ulog_flush_start(&m->u);
+		mlog_flush_start(&m->w);
 }
 
 static int output_pending(const struct ml *m)
@@ -311,7 +312,7 @@ static int output_pending(const struct ml *m)
 	for (i = 0; i < m->sc.ndirs; i++)
 		if (m->dirs[i].out.len || m->dirs[i].fl.len > m->dirs[i].done)
 			return 1;
-	return m->u.async;
+	return m->w.async;
 }
 
 static void feed(struct ml *m, int eof)
@@ -368,7 +369,7 @@ static void on_signals(struct ml *m)
 		} else if (sig == SIGALRM) {
 			flush_all(m, 1);
 			for (i = 0; i < m->sc.ndirs; i++)
-				lx_ulog_dir_rotate(&m->u, &m->dirs[i]);
+				mlog_dir_rotate(&m->w, &m->dirs[i]);
 		}
 	}
 }
@@ -413,6 +414,6 @@ int main(int argc, char **argv)
 	run(&m);
 	flush_all(&m, 1);
 	for (i = 0; i < m.sc.ndirs; i++)
-		lx_ulog_dir_finish(&m.u, &m.dirs[i]);
+		mlog_dir_finish(&m.w, &m.dirs[i]);
 	_exit(DT_EX_OK);
 }
