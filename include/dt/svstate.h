@@ -9,7 +9,7 @@
  * only when it has one). Readers ignore unknown keys so the file can grow.
  * This file is the format's one definition: supervise writes the text that
  * svstate_format makes, and svstat, svwait and supervise read it with
- * svstate_read. Pure functions, no I/O, except svstate_read. */
+ * svstate_read. Pure functions, no I/O, except svstate_read*(). */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -78,5 +78,17 @@ int svstate_format(const struct svstate *st, char *buf, size_t size);
  * keep their zero defaults (procs -1, cgroup "none", status ""). A status
  * value too long for status[] is cut, as the writer cuts it. */
 int svstate_parse(const char *text, size_t len, struct svstate *out);
+
+/* svstate_read.c, the one reader (I/O): reads the file on fd whole into
+ * buf (SVSTATE_TEXT_MAX bytes, the writer's maximum, so nothing a supervise
+ * wrote is ever cut) and parses it into out. Returns the text's length, or
+ * -errno of read(2), or -EBADMSG: not a state file (svstate_parse refused
+ * it, or it is longer than SVSTATE_TEXT_MAX). fd stays open. */
+int svstate_read(int fd, char buf[SVSTATE_TEXT_MAX], struct svstate *out);
+/* The same for path, opened (non-blocking, close-on-exec) relative to
+ * dirfd (AT_FDCWD: the working directory). -errno of open(2) too, -ENOENT
+ * when there is no state file. */
+int svstate_read_at(int dirfd, const char *path, char buf[SVSTATE_TEXT_MAX],
+		    struct svstate *out);
 
 #endif

@@ -1,12 +1,14 @@
 /* supervise/state: the exact text of a file with every key set, pinned
  * byte for byte (svstate.c is the format's one definition; a change here
- * is a change of an on-disk format that svstat -k users parse), and the
- * round trip through svstate_parse. */
+ * is a change of an on-disk format that svstat -k users parse), the round
+ * trip through svstate_parse, and the one reader (svstate_read.c). */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -162,4 +164,110 @@ Test(svstate, parse_cuts_long_status)
 	text[n++] = '\n';
 	cr_assert_eq(svstate_parse(text, n, &b), 0);
 	cr_assert_eq(strlen(b.status), SVSTATE_STATUS_MAX - 1);
+}
+
+/* ---- svstate_read: the file whole, in the writer's own maximum ---- */
+
+/* A file of len bytes: a valid state text padded by a key of a newer
+ * supervise, with supervise_pid last. */
+static int state_file(size_t len, char *dir, char *text)
+{
+	static const char head[] = "state=up\npid=9\nfuture=", tail[] = "\nsupervise_pid=12\n";
+	size_t h = sizeof head - 1, t = sizeof tail - 1;
+	char path[64];
+	int fd;
+
+	cr_assert_gt(len, h + t);
+	memcpy(text, head, h);
+	memset(text + h, 'f', len - h - t);
+	memcpy(text + len - t, tail, t);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/state", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	unlink(path);
+	rmdir(dir);
+	return fd;
+}
+
+Test(svstate_read, file_of_the_maximum_size_read_whole)
+{
+	static char text[SVSTATE_TEXT_MAX], buf[SVSTATE_TEXT_MAX];
+	static struct svstate st;
+	char dir[] = "/tmp/test_svstate.XXXXXX";
+	int fd = state_file(SVSTATE_TEXT_MAX, dir, text);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(svstate_read(fd, buf, &st), SVSTATE_TEXT_MAX);
+	cr_assert_eq(memcmp(buf, text, SVSTATE_TEXT_MAX), 0);
+	cr_assert_eq(st.pid, 9);
+	cr_assert_eq(st.supervise_pid, 12);
+	close(fd);
+}
+
+Test(svstate_read, one_byte_too_long_is_bad)
+{
+	static char text[SVSTATE_TEXT_MAX + 1], buf[SVSTATE_TEXT_MAX];
+	static struct svstate st;
+	char dir[] = "/tmp/test_svstate.XXXXXX";
+	int fd = state_file(SVSTATE_TEXT_MAX + 1, dir, text);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(svstate_read(fd, buf, &st), -EBADMSG);
+	close(fd);
+}
+
+/* The largest file a supervise writes (a cgroup path of 4095 bytes and a
+ * status of 255) is read whole: an earlier reader of 4096 bytes cut it in
+ * the cgroup line and lost supervise_pid and status. */
+Test(svstate_read, largest_written_file_read_whole)
+{
+	static struct svstate a, b;
+	static char path[SVSTATE_CGROUP_MAX], status[SVSTATE_STATUS_MAX];
+	static char text[SVSTATE_TEXT_MAX], buf[SVSTATE_TEXT_MAX];
+	char dir[] = "/tmp/test_svstate.XXXXXX", file[64];
+	int n, fd;
+
+	every_key(&a);
+	memset(path, 'c', sizeof path - 1);
+	path[0] = '/';
+	a.cgroup_path = path;
+	memset(status, 's', sizeof status - 1);
+	a.status_text = status;
+	n = svstate_format(&a, text, sizeof text);
+	cr_assert_gt(n, 4096);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(file, sizeof file, "%s/state", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	cr_assert_eq(write(fd, text, (size_t)n), n);
+	close(fd);
+	cr_assert_eq(svstate_read_at(AT_FDCWD, file, buf, &b), n);
+	cr_assert_eq(memcmp(buf, text, (size_t)n), 0);
+	cr_assert_eq(b.supervise_pid, 77);
+	cr_assert_str_eq(b.cgroup, path);
+	cr_assert_str_eq(b.status, status);
+	unlink(file);
+	cr_assert_eq(svstate_read_at(AT_FDCWD, file, buf, &b), -ENOENT);
+	rmdir(dir);
+}
+
+Test(svstate_read, garbage_and_empty_are_bad)
+{
+	static char buf[SVSTATE_TEXT_MAX];
+	static struct svstate st;
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "pid=1\n", 6), 6);
+	close(p[1]);
+	cr_assert_eq(svstate_read(p[0], buf, &st), -EBADMSG);
+	close(p[0]);
+	cr_assert_eq(pipe(p), 0);
+	close(p[1]);
+	cr_assert_eq(svstate_read(p[0], buf, &st), -EBADMSG);
+	close(p[0]);
+	cr_assert_eq(svstate_read(-1, buf, &st), -EBADF);
 }
