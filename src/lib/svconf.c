@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <dt/oneline.h>
 #include <dt/scan.h>
 #include <dt/svconf.h>
 
@@ -34,29 +35,10 @@ const char *svconf_name(enum svconf_file f)
 	return (unsigned)f < SVCONF_NFILES ? names[f] : "unknown";
 }
 
-static int is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* Copies the value into line as a C string: blanks around it dropped,
- * inner newlines (a second non-blank line) and NUL bytes refused. */
+/* The value as a C string (oneline.h's rule); any failure is -EINVAL. */
 static int value_line(const char *text, size_t len, char line[LINE_MAX_LEN])
 {
-	size_t a = 0, b = len, i;
-
-	while (a < b && is_blank(text[a]))
-		a++;
-	while (b > a && is_blank(text[b - 1]))
-		b--;
-	if (a == b || b - a >= LINE_MAX_LEN)
-		return -EINVAL;
-	for (i = a; i < b; i++)
-		if (text[i] == '\n' || text[i] == '\0')
-			return -EINVAL;
-	memcpy(line, text + a, b - a);
-	line[b - a] = 0;
-	return 0;
+	return oneline_value(text, len, line, LINE_MAX_LEN, NULL) < 0 ? -EINVAL : 0;
 }
 
 int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns)
