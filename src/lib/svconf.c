@@ -27,7 +27,6 @@ void svconf_defaults(struct svconf *c)
 	c->has_timeout_kill = 0;
 	c->timeout_kill_ns = 0;
 	c->stray_grace_ns = 1 * SVCONF_NS;
-	c->notification_fd = -1;
 }
 
 const char *svconf_name(enum svconf_file f)
@@ -78,17 +77,6 @@ int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3])
 	if (n != 3 || v[0] == 0 || v[2] == 0 || v[1] < v[0])
 		return -EINVAL;
 	memcpy(out_ns, v, sizeof v);
-	return 0;
-}
-
-int svconf_parse_fd(const char *text, size_t len, int *out)
-{
-	char line[LINE_MAX_LEN];
-	uint64_t v;
-
-	if (value_line(text, len, line) < 0 || scan_u64(line, &v) < 0 || v < 3 || v > 1023)
-		return -EINVAL;
-	*out = (int)v;
 	return 0;
 }
 
