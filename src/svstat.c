@@ -174,7 +174,8 @@ int main(int argc, char **argv)
 
 	dt_progname = "svstat";
 	/* compat: 0.76 takes no options; only a first argument of exactly -k
-	 * is ours, anything else is a DIR (./-k names a directory "-k"). */
+	 * is ours, anything else is a DIR (./-k names a directory "-k"). Not
+	 * optparse: it would make "-x", "--" or "-kx" options, not DIRs. */
 	if (argc > 1 && strcmp(argv[1], "-k") == 0) {
 		kv = 1;
 		i = 2;
