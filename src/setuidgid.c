@@ -17,7 +17,9 @@ extern char **environ;
 #define USAGE "account child"
 
 /* 0.76 takes no options: only a first argument "-c" or "-cLIST" is ours,
- * anything else is an account name as before ("unknown account -x"). */
+ * anything else is an account name as before ("unknown account -x"). Not
+ * optparse: it would make "-x" an illegal option and "--" the end of
+ * options, where 0.76 sees account names. */
 static int parse_caps_option(int argc, char **argv, uint64_t *keep)
 {
 	const char *list, *bad = NULL;

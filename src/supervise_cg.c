@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -131,8 +132,7 @@ static __attribute__((noinline)) void read_old(struct old *o)
 	ss = malloc(sizeof *ss);
 	text = malloc(SVSTATE_TEXT_MAX);
 	if (ss && text) {
-		n = sv_read_small("supervise/state", text, SVSTATE_TEXT_MAX);
-		if (n > 0 && svstate_parse(text, (size_t)n, ss) == 0)
+		if (svstate_read_at(AT_FDCWD, "supervise/state", text, ss) > 0)
 			o->ready = ss->state == SVS_READY && (pid_t)ss->pid == o->pid;
 	}
 	free(text);

@@ -20,6 +20,7 @@
 #include <dt/die.h>
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
+#include <dt/oneline.h>
 #include <dt/sdnotify.h>
 #include <dt/svconf.h>
 #include <lx/capset.h>
@@ -161,26 +162,18 @@ static int refuse(struct sv *sv, const char *file, const char *why)
 	return -1;
 }
 
-/* A one-line file's value, blanks around it dropped: its length, -ENOENT,
- * or -EINVAL for an empty, multi-line or overlong value. */
+/* A one-line file's value (oneline.h's rule), in place in buf: its
+ * length, -ENOENT, or -EINVAL for an empty, multi-line or overlong value. */
 static int one_line(const char *name, char *buf, size_t size)
 {
-	int n = sv_read_small(name, buf, size), a = 0, i;
+	int n = sv_read_small(name, buf, size);
 
 	if (n < 0)
 		return n;
 	if ((size_t)n == size)
 		return -EINVAL;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
-	while (a < n && (buf[a] == ' ' || buf[a] == '\t'))
-		a++;
-	for (i = a; i < n; i++)
-		if (buf[i] == '\n' || buf[i] == '\0')
-			return -EINVAL;
-	memmove(buf, buf + a, (size_t)(n - a));
-	buf[n - a] = '\0';
-	return n - a ? n - a : -EINVAL;
+	n = oneline_value(buf, (size_t)n, buf, size, NULL);
+	return n < 0 ? -EINVAL : n;
 }
 
 static int plan_user(struct sv *sv, struct plan *p)

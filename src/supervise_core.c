@@ -163,23 +163,13 @@ static void announce(struct sv *sv)
 	ss->procs = sv_cg_procs(sv);
 	ss->cgroup_path = sv->has_cg ? sv->cg.path : "none";
 	ss->supervise_pid = sv->self_pid;
+	/* The service's last STATUS= (NOTIFY_SOCKET), while it runs. */
+	ss->status_text = sv->m.pid ? sv->status : "";
 	n = svstate_format(ss, text, cap);
 	if (n < 0) {
 		text = mem.big;
 		cap = sizeof mem.big;
 		n = svstate_format(ss, text, cap);
-	}
-	/* The service's last STATUS= (NOTIFY_SOCKET), control bytes already
-	 * made '?': one more key, which readers that do not know it skip. */
-	if (n > 0 && sv->status[0] && sv->m.pid) {
-		size_t sl = strlen(sv->status);
-
-		if ((size_t)n + 8 + sl < cap) {
-			memcpy(text + n, "status=", 7);
-			memcpy(text + n + 7, sv->status, sl);
-			text[n + 7 + sl] = '\n';
-			n += (int)(8 + sl);
-		}
 	}
 	if (n > 0 && replace("state", text, (size_t)n, &we2) < 0 && r == 0) {
 		we = we2;

@@ -19,8 +19,6 @@
 #include <dt/svstatfmt.h>
 #include <dt/svstatus.h>
 
-#define STATE_READ_MAX 4096 /* a newer supervise may add keys */
-
 enum look { LOOK_ERR, LOOK_UNSUPERVISED, LOOK_OK };
 
 struct svlook {
@@ -28,7 +26,7 @@ struct svlook {
 	int has_status;
 	struct svstatus status;
 	int has_state;
-	char state[STATE_READ_MAX];
+	char state[SVSTATE_TEXT_MAX];
 	size_t state_len;
 	char err[256]; /* 0.76's words, for LOOK_ERR */
 };
@@ -63,8 +61,7 @@ static enum look read_status(struct svlook *lk)
 static enum look read_state(struct svlook *lk)
 {
 	struct svstate st;
-	ssize_t r;
-	int fd;
+	int fd, r;
 
 	fd = open("supervise/state", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -72,12 +69,10 @@ static enum look read_state(struct svlook *lk)
 			return LOOK_OK;
 		return fail(lk, "unable to open supervise/state: ", errno);
 	}
-	r = fd_read_full(fd, lk->state, sizeof lk->state);
+	r = svstate_read(fd, lk->state, &st);
 	fd_close(fd);
 	if (r < 0)
-		return fail(lk, "unable to read supervise/state: ", (int)-r);
-	if (svstate_parse(lk->state, (size_t)r, &st) < 0)
-		return fail(lk, "unable to read supervise/state: ", 0);
+		return fail(lk, "unable to read supervise/state: ", r == -EBADMSG ? 0 : (int)-r);
 	lk->state_len = (size_t)r;
 	lk->has_state = 1;
 	/* A state file left by our supervise under a later 0.76 one: its pid
@@ -179,7 +174,8 @@ int main(int argc, char **argv)
 
 	dt_progname = "svstat";
 	/* compat: 0.76 takes no options; only a first argument of exactly -k
-	 * is ours, anything else is a DIR (./-k names a directory "-k"). */
+	 * is ours, anything else is a DIR (./-k names a directory "-k"). Not
+	 * optparse: it would make "-x", "--" or "-kx" options, not DIRs. */
 	if (argc > 1 && strcmp(argv[1], "-k") == 0) {
 		kv = 1;
 		i = 2;

@@ -81,15 +81,14 @@ static int is_running(const struct wdir *d)
 
 static int read_state(const struct wdir *d, struct svstate *st)
 {
-	char text[4096];
-	ssize_t r;
-	int fd = open_in(d, "state", O_RDONLY | O_NONBLOCK);
+	char text[SVSTATE_TEXT_MAX];
+	int r, fd = open_in(d, "state", O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0)
 		return 0;
-	r = fd_read_full(fd, text, sizeof text);
+	r = svstate_read(fd, text, st);
 	fd_close(fd);
-	return r > 0 && svstate_parse(text, (size_t)r, st) == 0;
+	return r > 0;
 }
 
 static int read_status(const struct wdir *d, struct svstatus *st)

@@ -6,7 +6,12 @@
  * not an option (no permutation), "--" ends the options and is skipped, a
  * lone "-" is an argument, flags cluster ("-nx"), and an option's value is
  * either attached ("-o100") or the next argument ("-o 100").
- * Pure: no I/O, no global state; the caller prints the messages. */
+ * Pure: no I/O, no global state; the caller prints the messages.
+ * The one option parser: setlock, softlimit, and svc and svwait through
+ * svopt.h. 0.76's other programs take no options, a word starting with '-'
+ * is their operand (a DIR, an account, a program); our additions to two
+ * of them (svstat -k, setuidgid -c) are one exact first word for that
+ * reason, and multilog's arguments are a script (mlscript.h). */
 
 #include <stddef.h>
 #include <stdint.h>

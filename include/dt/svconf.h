@@ -6,8 +6,8 @@
  * here; nothing in this module touches the file system. A file that does
  * not exist is simply not applied: the default stays.
  *
- * Each value file holds one line (a trailing newline and blanks around
- * the value are allowed); numbers of seconds may have a fraction ("0.25").
+ * Each value file holds one line (oneline.h: blanks around the value are
+ * dropped, a second line is refused); numbers of seconds may have a fraction ("0.25").
  * A bad value returns -EINVAL and leaves the setting at its default, the
  * caller warns: for these files the spec's table says "warning, default
  * used" (timeout-kill: "warning, ignored", which is its default: none).
@@ -30,7 +30,6 @@ struct svconf {
 	int has_timeout_kill;        /* default 0: 0.76 never escalates */
 	uint64_t timeout_kill_ns;
 	uint64_t stray_grace_ns;     /* default 1 s: TERM to strays, then the kill */
-	int notification_fd;         /* -1: none; hook for readiness */
 };
 
 /* The files this module knows, in the order supervise reads them. */
@@ -53,9 +52,6 @@ int svconf_apply(struct svconf *c, enum svconf_file f, const char *text, size_t 
 int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3]);
 /* One number of seconds, possibly with a fraction. */
 int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns);
-/* s6's notification-fd: a decimal fd number, 3 to 1023 (0-2 are the
- * service's standard fds). For the readiness work. */
-int svconf_parse_fd(const char *text, size_t len, int *out);
 
 /* The k-th failure in a row (k >= 1) waits min(MIN * 2^(k-1), MAX);
  * k = 0 waits nothing. Saturates instead of overflowing. */

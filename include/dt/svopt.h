@@ -1,11 +1,11 @@
 #ifndef DT_SVOPT_H
 #define DT_SVOPT_H
 
-/* Command lines of svc and svwait, parsed without getopt(3)'s global
- * state so the rules are unit-tested. Both follow 0.76's getopt: options
- * come first, clustered or not ("-du"), "--" ends them, "-" alone and the
- * first word not starting with '-' are operands; nothing is permuted.
- * Pure functions, no I/O. */
+/* Command lines of svc and svwait: their letters read by optparse_next
+ * (optparse.h, the one option parser: 0.76's getopt rules, options first,
+ * clustered or not ("-du"), "--" ends them, "-" alone and the first word
+ * not starting with '-' are operands; nothing is permuted), and what each
+ * program makes of them. Pure functions, no I/O. */
 
 #include <stdint.h>
 

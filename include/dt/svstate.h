@@ -3,14 +3,18 @@
 
 /* supervise/state: everything 0.76's 18-byte status cannot hold, as text,
  * one "key=value" per line, replaced atomically (state.new + rename) on
- * every change. Keys (DESIGN.md section 4): state pid since ready_since
- * want paused normally next_start failures last_exit procs cgroup
- * supervise_pid. Readers ignore unknown keys so the file can grow.
- * Pure functions, no I/O. */
+ * every change. Keys (DESIGN.md section 4), in this order: state pid
+ * since ready_since want paused normally next_start failures last_exit
+ * procs cgroup supervise_pid, then status (the service's last STATUS=,
+ * only when it has one). Readers ignore unknown keys so the file can grow.
+ * This file is the format's one definition: supervise writes the text that
+ * svstate_format makes, and svstat, svwait and supervise read it with
+ * svstate_read. Pure functions, no I/O, except svstate_read*(). */
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <dt/sdnotify.h>
 #include <dt/tai64.h>
 
 enum svstate_state {
@@ -26,7 +30,11 @@ enum svstate_state {
 enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
 
 #define SVSTATE_CGROUP_MAX 4096
-#define SVSTATE_TEXT_MAX (1024 + SVSTATE_CGROUP_MAX) /* a formatted file always fits */
+#define SVSTATE_STATUS_MAX SDNOTIFY_STATUS_MAX /* NUL included */
+/* The largest file: every other line takes about 260 bytes at most; the
+ * rest of the 768 is room for keys to come. 5120 in all. Writer and
+ * readers share this one size, so a reader always gets the whole file. */
+#define SVSTATE_TEXT_MAX (768 + SVSTATE_CGROUP_MAX + SVSTATE_STATUS_MAX)
 
 struct svstate {
 	enum svstate_state state;
@@ -48,19 +56,39 @@ struct svstate {
 	 * cgroup[] below is not read and its storage is free for the
 	 * caller: supervise formats the text there). */
 	const char *cgroup_path;
-	/* Last, so that a caller that never touches it leaves its pages
+	/* For svstate_format, the same for status: the text to write, if not
+	 * NULL (then status[] is not read). Empty: no status line. */
+	const char *status_text;
+	/* Last, so that a caller that never touches them leaves their pages
 	 * untouched. Filled by svstate_parse. */
 	char cgroup[SVSTATE_CGROUP_MAX]; /* path, or "none" */
+	char status[SVSTATE_STATUS_MAX]; /* the service's STATUS=, or "" */
 };
 
 const char *svstate_name(enum svstate_state s);
 /* -EINVAL for an unknown name. */
 int svstate_from_name(const char *name, size_t len, enum svstate_state *out);
-/* Formats the whole file into buf. Returns its length, or -ENOSPC. */
+/* Formats the whole file into buf (SVSTATE_TEXT_MAX bytes always suffice)
+ * and NUL-terminates it. The status value is cut to SVSTATE_STATUS_MAX - 1
+ * bytes and its control bytes (below 0x20, 0x7f) are written as '?', so it
+ * stays one line. Returns the length, or -ENOSPC. */
 int svstate_format(const struct svstate *st, char *buf, size_t size);
 /* Parses a file's text. Unknown keys are skipped; a malformed value of a
  * known key, or a missing "state" line, is -EINVAL. Missing optional keys
- * keep their zero defaults (procs -1, cgroup "none"). */
+ * keep their zero defaults (procs -1, cgroup "none", status ""). A status
+ * value too long for status[] is cut, as the writer cuts it. */
 int svstate_parse(const char *text, size_t len, struct svstate *out);
+
+/* svstate_read.c, the one reader (I/O): reads the file on fd whole into
+ * buf (SVSTATE_TEXT_MAX bytes, the writer's maximum, so nothing a supervise
+ * wrote is ever cut) and parses it into out. Returns the text's length, or
+ * -errno of read(2), or -EBADMSG: not a state file (svstate_parse refused
+ * it, or it is longer than SVSTATE_TEXT_MAX). fd stays open. */
+int svstate_read(int fd, char buf[SVSTATE_TEXT_MAX], struct svstate *out);
+/* The same for path, opened (non-blocking, close-on-exec) relative to
+ * dirfd (AT_FDCWD: the working directory). -errno of open(2) too, -ENOENT
+ * when there is no state file. */
+int svstate_read_at(int dirfd, const char *path, char buf[SVSTATE_TEXT_MAX],
+		    struct svstate *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <dt/cglimit.h>
+#include <dt/oneline.h>
 #include <dt/scan.h>
 
 /* The kernel's own bounds (include/linux/threads.h, kernel/sched/core.c,
@@ -57,34 +58,14 @@ int cglimit_lookup(const char *name)
 	return -ENOENT;
 }
 
-static int blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Copies text without the surrounding blanks into buf; refuses NUL bytes,
- * inner line breaks and anything longer than any valid value. */
+/* The value without the blanks around it into buf (oneline.h's rule). */
 static int trim(const char *text, size_t len, char *buf, const char **why)
 {
-	size_t i;
+	int r = oneline_value(text, len, buf, TEXT_MAX, why);
 
-	while (len && blank(text[0]))
-		text++, len--;
-	while (len && blank(text[len - 1]))
-		len--;
-	if (!len)
-		return *why = "empty", -EINVAL;
-	if (len >= TEXT_MAX)
-		return *why = "too long", -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (text[i] == '\0')
-			return *why = "contains a NUL byte", -EINVAL;
-		if (text[i] == '\n' || text[i] == '\r')
-			return *why = "more than one line (the kernel takes one setting)", -EINVAL;
-	}
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	return 0;
+	if (r == -EINVAL)
+		*why = "more than one line (the kernel takes one setting)";
+	return r < 0 ? -EINVAL : 0;
 }
 
 /* A decimal number at *s, which then points past it: -EINVAL if none. */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <dt/oneline.h>
 #include <dt/scan.h>
 #include <dt/sdnotify.h>
 
@@ -58,30 +59,19 @@ int sdnotify_parse(const char *buf, size_t len, struct sdnotify_msg *out)
 	return acted;
 }
 
-static int blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 int sdnotify_parse_fd_file(const char *text, size_t len, int *fd, const char **why)
 {
 	char num[16];
 	const char *dummy;
 	uint64_t v;
+	int r;
 
 	if (!why)
 		why = &dummy;
-	while (len && blank(text[0]))
-		text++, len--;
-	while (len && blank(text[len - 1]))
-		len--;
-	if (!len)
+	r = oneline_value(text, len, num, sizeof num, NULL);
+	if (r == -ENODATA)
 		return *why = "empty", -EINVAL;
-	if (len >= sizeof num || memchr(text, '\0', len))
-		return *why = "not a file descriptor number", -EINVAL;
-	memcpy(num, text, len);
-	num[len] = '\0';
-	if (scan_u64(num, &v) < 0)
+	if (r < 0 || scan_u64(num, &v) < 0)
 		return *why = "not a file descriptor number", -EINVAL;
 	if (v <= 2)
 		return *why = "0, 1 and 2 are the service's stdin, stdout and stderr", -ERANGE;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <dt/oneline.h>
 #include <dt/scan.h>
 #include <dt/svconf.h>
 
@@ -26,7 +27,6 @@ void svconf_defaults(struct svconf *c)
 	c->has_timeout_kill = 0;
 	c->timeout_kill_ns = 0;
 	c->stray_grace_ns = 1 * SVCONF_NS;
-	c->notification_fd = -1;
 }
 
 const char *svconf_name(enum svconf_file f)
@@ -34,29 +34,10 @@ const char *svconf_name(enum svconf_file f)
 	return (unsigned)f < SVCONF_NFILES ? names[f] : "unknown";
 }
 
-static int is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* Copies the value into line as a C string: blanks around it dropped,
- * inner newlines (a second non-blank line) and NUL bytes refused. */
+/* The value as a C string (oneline.h's rule); any failure is -EINVAL. */
 static int value_line(const char *text, size_t len, char line[LINE_MAX_LEN])
 {
-	size_t a = 0, b = len, i;
-
-	while (a < b && is_blank(text[a]))
-		a++;
-	while (b > a && is_blank(text[b - 1]))
-		b--;
-	if (a == b || b - a >= LINE_MAX_LEN)
-		return -EINVAL;
-	for (i = a; i < b; i++)
-		if (text[i] == '\n' || text[i] == '\0')
-			return -EINVAL;
-	memcpy(line, text + a, b - a);
-	line[b - a] = 0;
-	return 0;
+	return oneline_value(text, len, line, LINE_MAX_LEN, NULL) < 0 ? -EINVAL : 0;
 }
 
 int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns)
@@ -98,17 +79,6 @@ int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3])
 	    v[1] < v[0])
 		return -EINVAL;
 	memcpy(out_ns, v, sizeof v);
-	return 0;
-}
-
-int svconf_parse_fd(const char *text, size_t len, int *out)
-{
-	char line[LINE_MAX_LEN];
-	uint64_t v;
-
-	if (value_line(text, len, line) < 0 || scan_u64(line, &v) < 0 || v < 3 || v > 1023)
-		return -EINVAL;
-	*out = (int)v;
 	return 0;
 }
 

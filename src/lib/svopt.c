@@ -3,45 +3,36 @@
 #include <errno.h>
 #include <string.h>
 
+#include <dt/optparse.h>
 #include <dt/scan.h>
 #include <dt/svopt.h>
 
-/* 0.76's getopt treats "-" alone as an operand. */
-static int is_option(const char *a)
-{
-	return a[0] == '-' && a[1] != 0;
-}
-
-static int is_dashdash(const char *a)
-{
-	return a[0] == '-' && a[1] == '-' && a[2] == 0;
-}
-
+/* Both programs' options come from optparse_next, the one parser of
+ * 0.76's getopt rules (no permutation, "--", "-" an operand, clusters,
+ * attached or separate values); what is left here is what each program
+ * makes of its letters. */
 int svc_parse_args(int argc, char *const argv[], char letters[SVC_LETTERS_MAX + 1], char *bad)
 {
+	struct optparse op;
 	size_t n = 0;
-	int i;
+	int c;
 
 	letters[0] = 0;
-	for (i = 1; i < argc && is_option(argv[i]); i++) {
-		const char *p;
-
-		if (is_dashdash(argv[i]))
-			return i + 1;
-		for (p = argv[i] + 1; *p; p++) {
-			/* compat: '-' inside a cluster ("-u-d") is illegal in 0.76 */
-			if (*p == '-' || !strchr(SVC_LETTERS, *p)) {
-				*bad = *p;
-				return -EINVAL;
-			}
-			/* compat: 0.76 keeps only the first of repeated letters */
-			if (!memchr(letters, *p, n)) {
-				letters[n++] = *p;
-				letters[n] = 0;
-			}
+	optparse_init(&op);
+	while ((c = optparse_next(&op, argc, argv, SVC_LETTERS)) != OPTPARSE_END) {
+		/* compat: '-' inside a cluster ("-u-d") is illegal in 0.76, as
+		 * optparse says: '-' is no option letter */
+		if (c == OPTPARSE_UNKNOWN) {
+			*bad = (char)op.opt;
+			return -EINVAL;
+		}
+		/* compat: 0.76 keeps only the first of repeated letters */
+		if (!memchr(letters, c, n)) {
+			letters[n++] = (char)c;
+			letters[n] = 0;
 		}
 	}
-	return i;
+	return op.ind;
 }
 
 static int set_goal(struct svwait_opts *o, char c)
@@ -59,35 +50,20 @@ static int set_goal(struct svwait_opts *o, char c)
 
 int svwait_parse_args(int argc, char *const argv[], struct svwait_opts *o)
 {
-	int i;
+	struct optparse op;
+	int c;
 
 	memset(o, 0, sizeof *o);
 	o->goal = SVW_UP;
-	for (i = 1; i < argc && is_option(argv[i]); i++) {
-		const char *p;
-
-		if (is_dashdash(argv[i])) {
-			i++;
-			break;
-		}
-		for (p = argv[i] + 1; *p; p++) {
-			if (*p == 't') {
-				const char *v;
-
-				if (p[1])
-					v = p + 1;
-				else if (i + 1 < argc)
-					v = argv[++i];
-				else
-					return -EINVAL;
-				if (scan_seconds_ns(v, &o->timeout_ns) < 0)
-					return -EINVAL;
-				o->has_timeout = 1;
-				break;
-			}
-			if (set_goal(o, *p) < 0)
+	optparse_init(&op);
+	while ((c = optparse_next(&op, argc, argv, "udrxaot:")) != OPTPARSE_END) {
+		if (c == 't') {
+			if (scan_seconds_ns(op.arg, &o->timeout_ns) < 0)
 				return -EINVAL;
+			o->has_timeout = 1;
+		} else if (set_goal(o, (char)c) < 0) {
+			return -EINVAL; /* OPTPARSE_UNKNOWN, OPTPARSE_NOARG */
 		}
 	}
-	return i < argc ? i : -EINVAL;
+	return op.ind < argc ? op.ind : -EINVAL;
 }

@@ -91,6 +91,29 @@ static void put_label(struct out *o, int has, const struct tai64n *t)
 	put(o, l, TAI64N_FMT);
 }
 
+/* One line whatever the service sent: control bytes become '?' (sdnotify
+ * has done so already for supervise; the format does not rely on it). */
+static void put_status(struct out *o, const char *s)
+{
+	size_t i, n = strnlen(s, SVSTATE_STATUS_MAX - 1);
+
+	if (n == 0)
+		return;
+	puts_(o, "status=");
+	if (n >= o->left) {
+		o->over = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		o->p[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	o->p += n;
+	o->left -= n;
+	puts_(o, "\n");
+}
+
 int svstate_format(const struct svstate *st, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
@@ -128,6 +151,7 @@ int svstate_format(const struct svstate *st, char *buf, size_t size)
 	puts_(&o, "\nsupervise_pid=");
 	put_i64(&o, st->supervise_pid);
 	puts_(&o, "\n");
+	put_status(&o, st->status_text ? st->status_text : st->status);
 	if (o.over)
 		return -ENOSPC;
 	*o.p = 0;
@@ -257,6 +281,13 @@ static int parse_field(const char *k, size_t klen, const char *v, size_t vlen, s
 			return -EINVAL;
 		memcpy(st->cgroup, v, vlen);
 		st->cgroup[vlen] = 0;
+		return 0;
+	}
+	if (eq(k, klen, "status")) {
+		if (vlen >= sizeof st->status)
+			vlen = sizeof st->status - 1;
+		memcpy(st->status, v, vlen);
+		st->status[vlen] = 0;
 		return 0;
 	}
 	return 0; /* unknown key: a newer supervise; skip it */

@@ -21,7 +21,6 @@ Test(svconf, defaults)
 	cr_assert_eq(c.finish_timeout_ns, 5 * NS);
 	cr_assert_eq(c.has_timeout_kill, 0);
 	cr_assert_eq(c.stray_grace_ns, 1 * NS);
-	cr_assert_eq(c.notification_fd, -1);
 }
 
 Test(svconf, names)
@@ -93,20 +92,6 @@ Test(svconf, seconds)
 	cr_assert_eq(svconf_parse_seconds(S("1 2"), &ns), -EINVAL);
 	cr_assert_eq(svconf_parse_seconds(S("1\n2\n"), &ns), -EINVAL);
 	cr_assert_eq(svconf_parse_seconds(S("\x01\xff"), &ns), -EINVAL);
-}
-
-Test(svconf, notification_fd)
-{
-	int fd = -1;
-
-	cr_assert_eq(svconf_parse_fd(S("3\n"), &fd), 0);
-	cr_assert_eq(fd, 3);
-	cr_assert_eq(svconf_parse_fd(S("1023"), &fd), 0);
-	cr_assert_eq(svconf_parse_fd(S("2"), &fd), -EINVAL);
-	cr_assert_eq(svconf_parse_fd(S("1024"), &fd), -EINVAL);
-	cr_assert_eq(svconf_parse_fd(S("x"), &fd), -EINVAL);
-	cr_assert_eq(svconf_parse_fd(S("3.5"), &fd), -EINVAL);
-	cr_assert_eq(fd, 1023);
 }
 
 Test(svconf, apply_keeps_default_on_garbage)

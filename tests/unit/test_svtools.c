@@ -115,6 +115,28 @@ Test(svwait_args, usage_errors)
 	cr_assert_eq(svwait_parse_args(ARGC(a6), a6, &o), -EINVAL);
 }
 
+/* What optparse decides for both: a ':' is no letter, a value is taken
+ * whatever it looks like ("--" and "u" too), "-" alone is an operand. */
+Test(svopt, getopt_corners)
+{
+	char *c1[] = { "svc", "-u:", "s", NULL };
+	char *w1[] = { "svwait", "-t", "--", "s", NULL };
+	char *w2[] = { "svwait", "-tu", "s", NULL };
+	char *w3[] = { "svwait", "-d", "-", NULL };
+	char *w4[] = { "svwait", "-t", "2", "-u", "s", NULL };
+	char l[SVC_LETTERS_MAX + 1], bad = 0;
+	struct svwait_opts o;
+
+	cr_assert_eq(svc_parse_args(ARGC(c1), c1, l, &bad), -EINVAL);
+	cr_assert_eq(bad, ':');
+	cr_assert_eq(svwait_parse_args(ARGC(w1), w1, &o), -EINVAL);
+	cr_assert_eq(svwait_parse_args(ARGC(w2), w2, &o), -EINVAL);
+	cr_assert_eq(svwait_parse_args(ARGC(w3), w3, &o), 2);
+	cr_assert_eq(svwait_parse_args(ARGC(w4), w4, &o), 4);
+	cr_assert_eq(o.goal, SVW_UP);
+	cr_assert_eq(o.timeout_ns, 2000000000ULL);
+}
+
 /* ---- svstat -k lines ---- */
 
 Test(svkv, escaping)
