@@ -41,9 +41,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		"$(cat "$T/err")"
 else
 	skip "unwritable directory" "needs root and setpriv"
-	skip "unwritable directory message"
-	skip "unwritable supervise/"
-	skip "unwritable supervise/ message"
+	skip "unwritable directory message" "needs root and setpriv"
+	skip "unwritable supervise/" "needs root and setpriv"
+	skip "unwritable supervise/ message" "needs root and setpriv"
 fi
 
 # The files 0.76 makes, with its modes.
