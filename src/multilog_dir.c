@@ -15,6 +15,8 @@
 
 #include <dt/mlrotate.h>
 
+#include <dt/tai64.h>
+
 #include "multilog.h"
 
 /* 0.76: delete the oldest '@' file while there are num or more.
@@ -109,6 +111,29 @@ void mlog_dir_retire(struct mlog *m, struct mlog_dir *d)
 }
 
 /* 0.76's restart(): the fatal steps return, the recovery steps pause. */
+/* The label of the newest rotated file already there, into d->last, so a
+ * new name is never smaller than an old one: after the clock steps back
+ * (or a restart under a slow clock), 0.76 named new files "older" than
+ * the ones before, and ageing then deleted the fresh logs first. */
+static void newest_label(struct mlog_dir *d)
+{
+	struct tai64n t;
+	struct dirent *e;
+	int fd = openat(d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (mlname_is_rotated(e->d_name) && tai64n_scan(e->d_name, 25, &t) == 0 &&
+		    (t.sec > d->last.sec || (t.sec == d->last.sec && t.nano > d->last.nano)))
+			d->last = t;
+	closedir(dir);
+}
+
 int mlog_dir_open(struct mlog *m, struct mlog_dir *d, int startfd, enum mlog_step *fail)
 {
 	const int app = O_WRONLY | O_APPEND | O_CLOEXEC;
@@ -124,6 +149,7 @@ int mlog_dir_open(struct mlog *m, struct mlog_dir *d, int startfd, enum mlog_ste
 	d->lockfd = openat(d->dirfd, "lock", app | O_CREAT, 0600);
 	if (d->lockfd < 0 || flock(d->lockfd, LOCK_EX | LOCK_NB) < 0)
 		return -errno;
+	newest_label(d);
 	*fail = MLOG_STAT_CURRENT;
 	if (fstatat(d->dirfd, "current", &st, 0) < 0) {
 		if (errno != ENOENT)
