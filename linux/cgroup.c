@@ -110,6 +110,25 @@ static void undo(struct lx_cgroup *cg, const char *name)
  * directory for its whole life, and lx_cgroup_sweep removes only trees
  * whose lock it can take. A sweep may have removed the directory between
  * our open and our lock: then it is made again. */
+/* A sweep holds the lock for a few rmdirs; the only other holder would be
+ * a live supervise of the same directory, which the service's own lock
+ * rules out. So wait a little, never forever: after about a second go on
+ * unlocked (a sweep removes only empty trees). */
+static int lock_tree(int fd)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		nanosleep(&tick, NULL);
+	}
+	return 0;
+}
+
 static int open_tree(struct lx_cgroup *cg, const char *name)
 {
 	struct stat a, b;
@@ -119,7 +138,7 @@ static int open_tree(struct lx_cgroup *cg, const char *name)
 		fd = mkdir_open(cg->root_fd, name, NULL);
 		if (fd < 0)
 			return fd;
-		if (flock(fd, LOCK_EX) < 0) {
+		if (lock_tree(fd) < 0) {
 			int r = -errno;
 
 			fd_close(fd);

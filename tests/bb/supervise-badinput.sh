@@ -37,7 +37,7 @@ start_sv "$d"
 check "the missing run is reported" wait_until 30 grep -q 'unable to start' "$d.err"
 same "one line, the newline escaped" \
 	"supervise: warning: unable to start two\\nlines/run (retrying every second): file does not exist" \
-	"$(cat "$d.err")"
+	"$(nocg "$d.err")"
 svc -dx "$d"
 wait_until 30 gone $SVPID
 
@@ -49,7 +49,7 @@ for v in "0.000000001 1 1" "0.01 1 0.001" "0.009 60 10"; do
 	start_sv b
 	check "backoff \"$v\": warned" wait_until 30 grep -q 'backoff: bad value' b.err
 	same "backoff \"$v\": the warning" \
-		"supervise: warning: b/backoff: bad value, using the default" "$(cat b.err)"
+		"supervise: warning: b/backoff: bad value, using the default" "$(nocg b.err)"
 	svc -dx b
 	wait_until 30 gone $SVPID
 	rm -f b.err
@@ -58,7 +58,7 @@ mksvc b
 echo "0.01 0.01 0.01" >b/backoff
 start_sv b
 svc_pid b >/dev/null
-same "backoff at the floor is accepted" "" "$(cat b.err)"
+same "backoff at the floor is accepted" "" "$(nocg b.err)"
 svc -dx b
 wait_until 30 gone $SVPID
 

@@ -99,7 +99,7 @@ for kind in missing directory dangling noexec; do
 	esac
 	start_sv "b-$kind"
 	wait_until 30 grep -q "unable to start" "b-$kind.err"
-	same "bad run ($kind): message" "supervise: warning: $want" "$(head -n 1 "b-$kind.err")"
+	same "bad run ($kind): message" "supervise: warning: $want" "$(nocg "b-$kind.err" | head -n 1)"
 	check "bad run ($kind): state backoff" wait_until 30 state_is "b-$kind" backoff
 	same "bad run ($kind): not a failure" 0 "$(state_field "b-$kind" failures)"
 	check "bad run ($kind): supervise alive" kill -0 $SVPID
@@ -214,7 +214,7 @@ echo "1 2" >bb/backoff
 start_sv bb
 wait_until 30 grep -q backoff bb.err
 same "bad backoff: warning" "supervise: warning: bb/backoff: bad value, using the default" \
-	"$(cat bb.err)"
+	"$(nocg bb.err)"
 svc_raw bb dx
 
 # ---- SIGTERM to supervise: TERM and CONT to the service, finish, exit 0 ----

@@ -157,10 +157,14 @@ Test(cgroup, open_makes_leaves_and_reopens)
 	cr_assert_eq(lx_cgroup_populated(&cg), 0);
 	cr_assert_eq(lx_cgroup_procs(&cg, NULL, 0), 0);
 	cr_assert_eq(cg.svc_fresh, 1, "service/ made now");
+	cr_assert_eq(lx_cgroup_sweep(t.dir), 0, "a tree its owner holds is not swept");
+	cr_assert_geq(cgtest_read(want, "cgroup.events", buf, sizeof buf), 0);
+	lx_cgroup_close(&cg);
+	/* The owner gone (its lock with it): the next one reuses the tree. */
 	cr_assert_eq(lx_cgroup_open(&again, t.dir, 7, 9), 0, "a predecessor's tree is reused");
 	cr_assert_eq(again.svc_fresh, 0, "a predecessor's service/ is not fresh");
 	lx_cgroup_close(&again);
-	lx_cgroup_close(&cg);
+	cr_assert_eq(lx_cgroup_sweep(t.dir), 1, "an empty tree nobody holds is swept");
 	lx_cgroup_close(&cg);
 	cr_assert_eq(cg.svc_fd, -1);
 	cr_assert_eq(lx_cgroup_open(&cg, "/nonexistent", 7, 9), -ENOENT);
