@@ -379,6 +379,16 @@ int lx_cgroup_remove(struct lx_cgroup *cg)
 		return lx_cgroup_close(cg), -EINVAL;
 	name++;
 	r = enter(cg->root_fd, 0);
+	/* A ROOT with controllers enabled takes no process (cgroup v2's
+	 * no-internal-process rule): svscan's leaf does (lx_cgroup_park). */
+	if (r == -EBUSY) {
+		int fd = openat(cg->root_fd, "dtng-svscan", DIR_FLAGS);
+
+		if (fd >= 0) {
+			r = enter(fd, 0);
+			fd_close(fd);
+		}
+	}
 	if (r == 0 && unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
 		r = -errno;
 	if (r == 0 && unlinkat(cg->dir_fd, "supervise", AT_REMOVEDIR) < 0)
