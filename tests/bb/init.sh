@@ -1,19 +1,20 @@
 #!/bin/sh
 # Boot integration files generated from init/*.in: the systemd unit passes
 # `systemd-analyze verify` with no complaint and has the settings svscan's
-# shutdown relies on; the inittab line, upstart job and OpenRC script run
-# the same svscanboot.
+# shutdown relies on, and runs svscan itself (its messages to the journal);
+# the inittab line, upstart job and OpenRC script run the same svscanboot.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 
 B=${DT_BUILDDIR:-$DT_BINDIR/..}/init
 unit=$B/svscan.service
 [ -f "$unit" ] || skip_all "$unit not generated (run make first)"
 
-boot=$(sed -n 's/^ExecStart=//p' "$unit")
-case $boot in
-/*/svscanboot) pass "ExecStart is an absolute svscanboot: $boot" ;;
-*) fail "ExecStart is an absolute svscanboot: '$boot'" ;;
+exe=$(sed -n 's/^ExecStart=//p' "$unit")
+case $exe in
+/*/svscan\ /*) pass "ExecStart is an absolute svscan on the scan directory: $exe" ;;
+*) fail "ExecStart is an absolute svscan on the scan directory: '$exe'" ;;
 esac
+boot=${exe%/svscan *}/svscanboot
 for kv in KillMode=process Delegate=yes Restart=always WantedBy=multi-user.target; do
 	check "unit sets $kv" grep -qx "$kv" "$unit"
 done
@@ -29,17 +30,17 @@ check "OpenRC script is executable" test -x "$B/svscan.openrc"
 check "OpenRC script parses as sh" sh -n "$B/svscan.openrc"
 
 # verify checks that ExecStart names an executable; the unit names the
-# installed path, so point it at the built svscanboot, or at a stand-in
+# installed path, so point it at the built svscan, or at a stand-in
 # while the program is not built yet (the rest of the unit is still checked).
 if command -v systemd-analyze >/dev/null 2>&1; then
-	if [ -x "$DT_BINDIR/svscanboot" ]; then
-		exe=$DT_BINDIR/svscanboot
+	if [ -x "$DT_BINDIR/svscan" ]; then
+		exe=$DT_BINDIR/svscan
 	else
-		exe=$T/svscanboot
+		exe=$T/svscan
 		printf '#!/bin/sh\n' >"$exe" && chmod +x "$exe"
-		diag "svscanboot not built yet: verifying with a stand-in ExecStart"
+		diag "svscan not built yet: verifying with a stand-in ExecStart"
 	fi
-	sed "s|^ExecStart=.*|ExecStart=$exe|" "$unit" >"$T/svscan.service"
+	sed "s|^ExecStart=\([^ ]*\)|ExecStart=$exe|; s|^ExecStartPre=.*||" "$unit" >"$T/svscan.service"
 	systemd-analyze verify "$T/svscan.service" >"$T/out" 2>&1
 	r=$?
 	same "systemd-analyze verify: exit 0, no complaint" "0:" "$r:$(cat "$T/out")"
