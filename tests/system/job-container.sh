@@ -7,6 +7,15 @@
 . /job/lib.sh
 ctx=/tmp/ctx
 P="podman --log-level=error"
+# cup CONTAINER DIR...: supervise runs for each DIR (svok), then all are up.
+cup() {
+	_c=$1
+	shift
+	for _u in "$@"; do
+		wait_until 60 $P exec "$_c" svok "$_u" || { echo "no supervise for $_u"; return 1; }
+	done
+	$P exec "$_c" svwait -u -t 60 "$@"
+}
 
 check "podman import of the debootstrap root" $P import /var/lib/dtng/ct-base.tar localhost/dtng-base
 mkdir -p $ctx/service/count/log $ctx/service/lim
@@ -33,8 +42,8 @@ check "podman build -f Containerfile.test (from the imported base)" \
 # --- svscan as PID 1; stop drains the loggers.
 check "podman run -d" $P run -d --name t1 --network=none dtng-test
 same "PID 1 in the container is svscan" svscan "$($P exec t1 cat /proc/1/comm)"
-check "the example's logged service is up" $P exec t1 svwait -u -t 30 /etc/service/hello /etc/service/hello/log
-check "the counting service is up" $P exec t1 svwait -u -t 30 /etc/service/count /etc/service/count/log
+check "the example's logged service is up" cup t1 /etc/service/hello /etc/service/hello/log
+check "the counting service is up" cup t1 /etc/service/count /etc/service/count/log
 logs_have() { $P logs t1 2>&1 | grep -q "$1"; }
 check "the logs show both services" wait_until 60 sh -c "$P logs t1 2>&1 | grep -q 'count 20\$' && $P logs t1 2>&1 | grep -q 'hello from'"
 check "podman stop -t 10" $P stop -t 10 t1
@@ -54,7 +63,7 @@ note "t1 with the default (read-only) cgroup mount: $(grep -c 'lim' /tmp/t1.log)
 check "podman run -d --memory 64m --pids-limit 100 (cgroupfs writable)" \
 	$P run -d --name t2 --network=none --memory 64m --pids-limit 100 \
 	--security-opt unmask=/sys/fs/cgroup dtng-test
-check "t2: the limited service is up" $P exec t2 svwait -u -t 30 /etc/service/lim
+check "t2: the limited service is up" cup t2 /etc/service/lim
 same "t2: svscan (PID 1) sits in /dtng-svscan of the container's cgroup" "0::/dtng-svscan" \
 	"$($P exec t2 cat /proc/1/cgroup)"
 cg=$($P exec t2 sed -n 's/^cgroup=//p' /etc/service/lim/supervise/state)

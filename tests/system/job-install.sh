@@ -45,8 +45,7 @@ case $DTNG_PHASE in
 	same "the unit's cgroup itself holds no process" "" "$(cat "$(unit_cg)/cgroup.procs")"
 	demo_service
 	ln -s "$S" /etc/service/demo
-	check "the service is up (svwait -u -t 30)" svwait -u -t 30 /etc/service/demo
-	check "its logger is up (svwait -u -t 30)" svwait -u -t 30 /etc/service/demo/log
+	check "the service and its logger are up (svok, then svwait -u)" up /etc/service/demo /etc/service/demo/log
 	check "the service logs" wait_until 30 log_has 'line 3$'
 	# A bad limit file: supervise refuses the start, and says so in the journal.
 	mkdir -p /srv/badmem
@@ -70,8 +69,7 @@ case $DTNG_PHASE in
 	;;
 2)
 	check "after the reboot: svscan.service is active" wait_until 60 systemctl is-active -q svscan.service
-	check "after the reboot: the service is up" svwait -u -t 60 /etc/service/demo
-	check "after the reboot: its logger is up" svwait -u -t 60 /etc/service/demo/log
+	check "after the reboot: the service and its logger are up" up /etc/service/demo /etc/service/demo/log
 	check "after the reboot: the service logs again" wait_until 30 \
 		sh -c '[ "$(grep -c " start$" "$1")" -ge 2 ]' sh "$S/log/main/current"
 	# Upgrade: dpkg -i the same packages again; nothing restarts.
@@ -93,7 +91,7 @@ case $DTNG_PHASE in
 	# Purge (README.Debian): removal stops svscan.service; purge removes the
 	# unit's enablement; the service directories are the administrator's.
 	check "systemctl start svscan again" systemctl start svscan.service
-	check "the service is up again" svwait -u -t 60 /etc/service/demo
+	check "the service is up again" up /etc/service/demo
 	check "dpkg --purge daemontools-ng-run daemontools-ng" dpkg --purge daemontools-ng-run daemontools-ng
 	check "purge: svscan.service is inactive" sh -c '! systemctl is-active -q svscan.service'
 	check "purge: no svscan, supervise or multilog process" sh -c '! pgrep -x "svscan|supervise|multilog"'

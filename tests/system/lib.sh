@@ -44,6 +44,14 @@ install_pkgs() {
 # The cgroup directory of the unit svscan.service.
 unit_cg() { echo "/sys/fs/cgroup$(systemctl show -p ControlGroup --value svscan.service)"; }
 svscan_pid() { systemctl show -p MainPID --value svscan.service; }
+# up DIR...: waits until supervise runs for each DIR (svok: a fresh link
+# takes svscan a moment), then for each service to be up (svwait -u).
+up() {
+	for _u in "$@"; do
+		wait_until 60 svok "$_u" || { echo "no supervise for $_u"; return 1; }
+	done
+	svwait -u -t 60 "$@"
+}
 stateval() { sed -n "s/^$2=//p" "$1/supervise/state" 2>/dev/null; }
 # All the pids in a cgroup tree.
 tree_pids() { find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null; }
