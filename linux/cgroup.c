@@ -450,6 +450,16 @@ int lx_cgroup_remove(struct lx_cgroup *cg)
 	fd_close(cg->sup_fd);
 	cg->events_fd = cg->svc_fd = cg->sup_fd = -1;
 	r = enter(cg->root_fd, 0);
+	/* A ROOT with controllers enabled takes no process (cgroup v2's
+	 * no-internal-process rule): svscan's leaf does (lx_cgroup_park). */
+	if (r == -EBUSY) {
+		int fd = openat(cg->root_fd, "dtng-svscan", DIR_FLAGS);
+
+		if (fd >= 0) {
+			r = enter(fd, 0);
+			fd_close(fd);
+		}
+	}
 	if (r == 0 && unlinkat(cg->dir_fd, "service", AT_REMOVEDIR) < 0)
 		r = -errno;
 	if (r == 0 && unlinkat(cg->dir_fd, "supervise", AT_REMOVEDIR) < 0)

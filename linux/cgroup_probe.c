@@ -225,3 +225,119 @@ out:
 	munmap(cg, LX_CGROUP_PATH_MAX);
 	return r < 0 ? r : 0;
 }
+
+/* The number of pids in cgroup.procs of dirfd other than ours; -errno. */
+static int others(int dirfd)
+{
+	char buf[256];
+	pid_t pids[128 + 2], self = getpid();
+	struct cgpath_pids st = { 0 };
+	size_t i, n = 0;
+	ssize_t r;
+	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		r = fd_read(fd, buf, sizeof buf);
+		if (r < 0)
+			break;
+		if (r == 0)
+			cgpath_pids_end(&st, pids, sizeof pids / sizeof pids[0]);
+		else
+			cgpath_pids_feed(&st, buf, (size_t)r, pids, sizeof pids / sizeof pids[0]);
+		for (i = 0; i < st.count && i < sizeof pids / sizeof pids[0]; i++)
+			n += pids[i] != self;
+		st.count = 0;
+		if (r == 0)
+			break;
+	}
+	fd_close(fd);
+	return r < 0 ? (int)r : (int)n;
+}
+
+int lx_cgroup_park(const char *override, char *path, size_t size)
+{
+	const char *why = "";
+	char *cg;
+	size_t len;
+	int r, dirfd, leaf = 0;
+
+	if (size < 64)
+		return -ENAMETOOLONG;
+	path[0] = '\0';
+	if (override) {
+		snprintf(path, size, "SUPERVISE_CGROUP is set");
+		return 0;
+	}
+	cg = scratch(LX_CGROUP_PATH_MAX);
+	if (!cg)
+		return -ENOMEM;
+	r = self_path(cg, LX_CGROUP_PATH_MAX, &why);
+	if (r == 0) {
+		len = strlen(cg);
+		leaf = len >= 12 && strcmp(cg + len - 12, "/dtng-svscan") == 0;
+		r = find_root(path, size, &why);
+	}
+	munmap(cg, LX_CGROUP_PATH_MAX);
+	if (r < 0) {
+		snprintf(path, size, "%s", why);
+		return 0;
+	}
+	/* find_root gave the parent of our leaf if we sit in one already. */
+	len = strlen(path);
+	if (leaf) {
+		if (len + sizeof "/dtng-svscan" > size)
+			return -ENAMETOOLONG;
+		memcpy(path + len, "/dtng-svscan", sizeof "/dtng-svscan");
+		return 1;
+	}
+	if (check_dir(path, &why) < 0) {
+		snprintf(path, size, "%s", why);
+		return 0;
+	}
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	/* The real root has no cgroup.type; any other cgroup has one. */
+	if (faccessat(dirfd, "cgroup.type", F_OK, 0) < 0) {
+		fd_close(dirfd);
+		snprintf(path, size, "the root cgroup");
+		return 0;
+	}
+	if (faccessat(dirfd, "cgroup.procs", W_OK, AT_EACCESS) < 0) {
+		fd_close(dirfd);
+		snprintf(path, size, "cgroup.procs is not writable");
+		return 0;
+	}
+	r = others(dirfd);
+	if (r != 0) {
+		fd_close(dirfd);
+		if (r < 0)
+			return r;
+		snprintf(path, size, "other processes share the cgroup");
+		return 0;
+	}
+	if (len + sizeof "/dtng-svscan" > size) {
+		fd_close(dirfd);
+		return -ENAMETOOLONG;
+	}
+	memcpy(path + len, "/dtng-svscan", sizeof "/dtng-svscan");
+	if (mkdirat(dirfd, "dtng-svscan", 0755) < 0 && errno != EEXIST) {
+		r = -errno;
+		fd_close(dirfd);
+		return r;
+	}
+	fd_close(dirfd);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	r = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	fd_close(dirfd);
+	if (r < 0)
+		return -errno;
+	dirfd = r;
+	r = fd_write_all(dirfd, "0", 1);
+	fd_close(dirfd);
+	return r < 0 ? r : 1;
+}

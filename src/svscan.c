@@ -127,6 +127,22 @@ static void open_loop(struct svscan *s)
 		dt_warn_sys("unable to become a child subreaper");
 }
 
+/* In a cgroup v2 directory of its own (a systemd unit with Delegate=yes, a
+ * container's cgroup namespace), svscan moves into its ./dtng-svscan leaf
+ * so that the directory, the root of the services' cgroups, holds no
+ * process and supervise can enable the controllers the services' limits
+ * need (cgroup v2's no-internal-process rule; lx_cgroup_park). */
+static __attribute__((noinline)) void park(void)
+{
+	char path[LX_CGROUP_PATH_MAX];
+	const char *o = getenv("SUPERVISE_CGROUP");
+	int r = lx_cgroup_park(o && *o ? o : NULL, path, sizeof path);
+
+	if (r < 0)
+		dt_warn_errno(-r, "unable to move into a cgroup of its own (%s)",
+			      path[0] ? path : "dtng-svscan");
+}
+
 void svscan_unwatch(struct svscan *s)
 {
 	if (s->ino_fd >= 0) {
@@ -542,6 +558,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && argv[1] && chdir(argv[1]) < 0)
 		dt_die_sys(DT_EX_TEMP, "unable to chdir to %s", argv[1]);
 	fill_std_fds();
+	park();
 	raise_nofile(&s);
 	sweep_cgroups();
 	svscan_fork_init(&s);

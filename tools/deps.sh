@@ -4,6 +4,8 @@
 BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
 TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
 PKG_PKGS="debhelper dpkg-dev fakeroot lintian rpm debootstrap"
+# CI's system stage: the VM test bed of tests/system (qemu, debootstrap).
+SYSTEM_PKGS="qemu-system-x86 qemu-utils debootstrap e2fsprogs"
 # Reliability stages of CI: fuzzing (clang with libFuzzer) and valgrind.
 REL_PKGS="clang libclang-rt-14-dev valgrind"
 

@@ -53,6 +53,22 @@ struct lx_cgroup {
  * Called once at start-up; the answer is not cached. */
 int lx_cgroup_probe(const char *override, char *root, size_t size, const char **why);
 
+/* svscan's side of the layout. cgroup v2 lets a cgroup enable controllers
+ * for its children only while it holds no process itself (the
+ * no-internal-process rule), and ROOT is the cgroup svscan was started in
+ * (its supervise processes are born there). So svscan, at start, moves
+ * itself into ROOT/dtng-svscan (made if missing; lx_cgroup_probe strips
+ * that component, so supervise still finds ROOT) when all of these hold:
+ * override (SUPERVISE_CGROUP) is NULL; cgroup v2 shows our cgroup; it is not
+ * the hierarchy's real root (which is exempt from the rule; a cgroup
+ * namespace's "/" is not); it is writable; and we are the only process in
+ * it (a shell that started svscan and stays there would keep ROOT busy
+ * anyway, and its cgroup is not ours to rearrange). Returns 1 if svscan
+ * moved (or already sat in its leaf) and fills path (size bytes) with the
+ * leaf's directory, 0 if there was nothing to do (path says why, for a
+ * diagnostic), or -errno of the move. */
+int lx_cgroup_park(const char *override, char *path, size_t size);
+
 /* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with
  * its supervise/ and service/ leaves and opens them; dev and ino are those
  * of the service directory. root may be cg->path itself (where
@@ -173,7 +189,9 @@ int lx_cgroup_kill_tree(const char *dir);
 int lx_cgroup_remove_tree(const char *dir);
 
 /* When the service is down and supervise exits: moves the caller back to
- * ROOT, removes service/, supervise/ and dtng-D-I, and closes the fds.
+ * ROOT (or, when ROOT has controllers enabled and so takes no process,
+ * into svscan's ROOT/dtng-svscan), removes service/, supervise/ and
+ * dtng-D-I, and closes the fds.
  * -EBUSY if a leaf still holds processes (then nothing more is removed;
  * the fds are closed anyway). */
 int lx_cgroup_remove(struct lx_cgroup *cg);

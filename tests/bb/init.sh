@@ -1,8 +1,8 @@
 #!/bin/sh
 # Boot integration files generated from init/*.in: the systemd unit passes
 # `systemd-analyze verify` with no complaint and has the settings svscan's
-# shutdown relies on; the inittab line, upstart job and OpenRC script run
-# the same svscanboot.
+# shutdown relies on, and runs svscan itself (its messages to the journal);
+# the inittab line, upstart job and OpenRC script run the same svscanboot.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 
 B=${DT_BUILDDIR:-$DT_BINDIR/..}/init
@@ -13,11 +13,12 @@ if [ ! -f "$unit" ]; then
 	done_testing
 fi
 
-boot=$(sed -n 's/^ExecStart=//p' "$unit")
-case $boot in
-/*/svscanboot) pass "ExecStart is an absolute svscanboot: $boot" ;;
-*) fail "ExecStart is an absolute svscanboot: '$boot'" ;;
+exe=$(sed -n 's/^ExecStart=//p' "$unit")
+case $exe in
+/*/svscan\ /*) pass "ExecStart is an absolute svscan on the scan directory: $exe" ;;
+*) fail "ExecStart is an absolute svscan on the scan directory: '$exe'" ;;
 esac
+boot=${exe%/svscan *}/svscanboot
 for kv in KillMode=process Delegate=yes Restart=always WantedBy=multi-user.target; do
 	check "unit sets $kv" grep -qx "$kv" "$unit"
 done
@@ -33,12 +34,13 @@ check "OpenRC script is executable" test -x "$B/svscan.openrc"
 check "OpenRC script parses as sh" sh -n "$B/svscan.openrc"
 
 # verify checks that ExecStart names an executable; the unit names the
-# installed path, so point it at the built svscanboot (ours: not built is a
+# installed path, so point it at the built svscan (ours: not built is a
 # failure).
+check "svscan is built" test -x "$DT_BINDIR/svscan"
 check "svscanboot is built" test -x "$DT_BINDIR/svscanboot"
 if command -v systemd-analyze >/dev/null 2>&1; then
-	exe=$DT_BINDIR/svscanboot
-	sed "s|^ExecStart=.*|ExecStart=$exe|" "$unit" >"$T/svscan.service"
+	exe=$DT_BINDIR/svscan
+	sed "s|^ExecStart=\([^ ]*\)|ExecStart=$exe|; s|^ExecStartPre=.*||" "$unit" >"$T/svscan.service"
 	systemd-analyze verify "$T/svscan.service" >"$T/out" 2>&1
 	r=$?
 	same "systemd-analyze verify: exit 0, no complaint" "0:" "$r:$(cat "$T/out")"
