@@ -41,23 +41,23 @@ cg_private() {
 # until then. (Self-contained, so bench scripts can use this file without
 # lib.sh.)
 _cg_rmdir() {
-	_i=0
+	# Bounded by time, not by tries: under load each try (two execs) takes
+	# far longer than its 10 ms sleep.
+	_end=$(( $(date +%s) + 30 ))
 	while [ -d "$1" ] && ! rmdir "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ "$_i" -ge 3000 ] && return 1
+		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.01
 	done
 	return 0
 }
 
+# Everything below the private root is the test's: one cgroup.kill takes
+# it all, then the directories go deepest first (a test may nest its own
+# cgroups: svscan's dtng-svscan leaf inside a cgroup of the test's).
 cg_cleanup() {
 	[ -n "$CG_PRIVATE" ] && [ -d "$CG_PRIVATE" ] || return 0
-	for _l in "$CG_PRIVATE"/*/service "$CG_PRIVATE"/*/supervise; do
-		[ -f "$_l/cgroup.kill" ] && echo 1 >"$_l/cgroup.kill" 2>/dev/null
-	done
-	for _l in "$CG_PRIVATE"/*/service "$CG_PRIVATE"/*/supervise "$CG_PRIVATE"/*/ \
-		"$CG_PRIVATE"; do
-		case $_l in *'*'*) continue ;; esac
+	[ -f "$CG_PRIVATE/cgroup.kill" ] && echo 1 >"$CG_PRIVATE/cgroup.kill" 2>/dev/null
+	for _l in $(find "$CG_PRIVATE" -depth -type d 2>/dev/null); do
 		_cg_rmdir "$_l"
 	done
 }
