@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # How long after `svc -d` a service's stray is gone: a double-forked child in
 # its own session that ignores SIGTERM. daemontools-ng sends TERM to the
 # main process, TERM to what is left in the service cgroup, and cgroup.kill

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Start-up cost of the chain-loading tools: the time to run `true` through
 # softlimit + envdir (a directory of 50 variables) + setlock + setuidgid,
 # and through envdir alone, for daemontools-ng, Debian's daemontools and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Control round trip: `svc -t` until `svstat` shows the new pid, for
 # daemontools-ng, Debian's daemontools, runit and s6, interleaved round by
 # round in one run so they share the machine's noise. Each service has been

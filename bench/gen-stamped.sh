@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # gen-stamped.sh MIB [START]: writes about MIB MiB of TAI64N-stamped log
 # lines on stdout, 40 to 300 bytes each, the same bytes on every machine
 # (own Park-Miller generator: awk's rand() differs between awks). Labels

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Load: N services under one svscan, each logging through multilog; all
 # up, then `svc -t` on all of them at once, then every line checked (each
 # run writes 100 numbered lines "PID I", so a lost, doubled or reordered

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Log throughput of multilog against Debian's multilog, s6-log and svlogd,
 # side by side in one run (impls interleaved in every repetition).
 #

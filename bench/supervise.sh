@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise side by side with daemontools' supervise, runit's runsv and
 # s6-supervise, in one run on one machine:
 #  1. restart latency of a healthy service: it has been up longer than

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/svscan.sh: daemontools-ng's svscan against daemontools' svscan,
 # runit's runsvdir and s6-svscan, all in the same run.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tai64nlocal.sh [-s MIB] [-r REPS] [-z "ZONE..."] [OURS]
 #
 # Throughput of tai64nlocal: ours (OURS, default ../src/tai64nlocal next to

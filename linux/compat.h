@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_COMPAT_H
 #define LX_COMPAT_H
 

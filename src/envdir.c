@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* envdir: runs a program with environment variables set from the files of
  * a directory. The value rules live in src/lib/envdir.c. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* envuidgid: runs a program with UID and GID set to an account's ids. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fghack: runs a program that puts itself in the background, and waits
  * until it and every process it started have closed a pipe they inherit. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* multilog: daemontools 0.76's logger, written through io_uring.
  * The script is parsed by mlscript, lines are cut and selected by mlproc,
  * log directories are written and rotated by multilog_write.c and

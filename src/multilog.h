@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef MULTILOG_H
 #define MULTILOG_H
 

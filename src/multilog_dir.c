@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A log directory as daemontools 0.76 lays it out: start-up recovery,
  * the @ names of finished files, and nN ageing. Plain syscalls: these
  * steps are rare and each must be done before the next may start. */

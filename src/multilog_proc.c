@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* 0.76's processor: a shell command run on a rotated file, reading it on
  * fd 0, writing processed on 1, the last state on 4 and newstate on 5,
  * then made durable before the file it replaces goes away. */

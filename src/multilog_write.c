@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* multilog's write path: every directory's pending bytes go out in
  * rounds, one io_uring submission per round, and a full current is
  * rotated with chains the kernel orders for us (see rotate_rest). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pgrphack: runs a program in a new session (and so a new process group). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* readproctitle: shows the last bytes of its standard input in its own
  * command line, where ps(1) shows them (svscanboot's error log). */
 #include "config.h"

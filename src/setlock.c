@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* setlock: runs a program holding an exclusive flock() on a file. */
 #include "config.h"
 

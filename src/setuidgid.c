@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* setuidgid: runs a program as an account (its uid, its gid, and the gid as
  * the only supplementary group, as 0.76 does); with -c, keeping exactly
  * the named capabilities across the change, as ambient capabilities. */

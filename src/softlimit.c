@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* softlimit: runs a program with lower soft resource limits. */
 #include "config.h"
 

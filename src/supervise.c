@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise DIR: the program. Its body is in supervise_core.c, which svscan
  * links too: svscan runs it in a fork of itself when the supervise it
  * would exec is the one installed beside it (see svscan.c). */

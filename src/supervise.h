@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef SRC_SUPERVISE_H
 #define SRC_SUPERVISE_H
 

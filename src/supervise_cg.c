@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise: the service's cgroup (DESIGN.md section 4, "cgroups").
  * Containment (what is left after the main process goes is TERMed, then
  * killed after stray-grace, before finish and before the next start),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise: starting run and finish. Everything that can refuse a start
  * (the limit files, `user`, `capabilities`, `notification-fd`) is read and
  * checked here, in the parent, before the clone: a bad value stops the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise's body, shared by the supervise program and svscan (which runs
  * it in a forked child instead of exec'ing an identical supervise binary):
  * starts DIR/run, restarts it, obeys supervise/control,

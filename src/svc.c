@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svc: sends control letters to supervise through DIR/supervise/control. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svok: exits 0 when a supervise runs for DIR, 100 when none does. */
 #include "config.h"
 

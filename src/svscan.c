@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svscan: starts and watches a supervise for each service directory, and a
  * second one for its log/ fed by a pipe that svscan keeps open itself.
  * One epoll loop: inotify on the scan directory (any event = a full,

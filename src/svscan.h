@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef SRC_SVSCAN_H
 #define SRC_SVSCAN_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svscan: supervise in a fork of svscan, without an exec.
  *
  * 0.76 execs `supervise` from PATH for every service. An exec of a glibc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svscan's shutdown on SIGTERM, as PID 1 or not: every main supervise is
  * told "dx" (service down, then exit), which both 0.76's supervise and ours
  * obey; once they are gone, every log supervise is told "ox" and svscan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svstat: one line per DIR saying what its supervise reports. Plain output
  * is 0.76's text exactly; -k prints supervise/state as key=value pairs. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svwait: waits until services reach a state, driven only by events:
  * inotify on each DIR/supervise/ (state and status are replaced by
  * rename: IN_MOVED_TO) and a pidfd on each supervise for its exit. It

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper: simulates power loss on an ext4 file system with
  * EXT4_IOC_SHUTDOWN and EXT4_GOING_FLAGS_NOLOGFLUSH: the journal is not
  * flushed, so whatever was not committed is gone, as after a power cut.

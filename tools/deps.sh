@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Debian 12 packages the build and the tests need. Sourced by tools/test and
 # tools/demo. ensure_pkgs installs the missing ones as root (apt-get), and
 # as any other user prints the exact command and fails.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_CGLIMIT_H
 #define DT_CGLIMIT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_CGPATH_H
 #define DT_CGPATH_H
 

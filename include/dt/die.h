@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_DIE_H
 #define DT_DIE_H
 

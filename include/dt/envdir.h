@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_ENVDIR_H
 #define DT_ENVDIR_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_EXITCODE_H
 #define DT_EXITCODE_H
 

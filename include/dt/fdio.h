@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_FDIO_H
 #define DT_FDIO_H
 

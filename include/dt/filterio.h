@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_FILTERIO_H
 #define DT_FILTERIO_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_MATCH_H
 #define DT_MATCH_H
 

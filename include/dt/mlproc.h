@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_MLPROC_H
 #define DT_MLPROC_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_MLROTATE_H
 #define DT_MLROTATE_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_MLSCRIPT_H
 #define DT_MLSCRIPT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_ONELINE_H
 #define DT_ONELINE_H
 

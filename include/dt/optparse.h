@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_OPTPARSE_H
 #define DT_OPTPARSE_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_PATHEXEC_H
 #define DT_PATHEXEC_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_PROCLOCKS_H
 #define DT_PROCLOCKS_H
 

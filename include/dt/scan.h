@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SCAN_H
 #define DT_SCAN_H
 

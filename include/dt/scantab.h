@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SCANTAB_H
 #define DT_SCANTAB_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SDNOTIFY_H
 #define DT_SDNOTIFY_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVCONF_H
 #define DT_SVCONF_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVFSM_H
 #define DT_SVFSM_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVOPT_H
 #define DT_SVOPT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVSTATE_H
 #define DT_SVSTATE_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVSTATFMT_H
 #define DT_SVSTATFMT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVSTATUS_H
 #define DT_SVSTATUS_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_SVWAITCOND_H
 #define DT_SVWAITCOND_H
 

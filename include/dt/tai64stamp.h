@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef DT_TAI64STAMP_H
 #define DT_TAI64STAMP_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_CAPS_H
 #define LX_CAPS_H
 

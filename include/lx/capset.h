@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_CAPSET_H
 #define LX_CAPSET_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_CGROUP_H
 #define LX_CGROUP_H
 

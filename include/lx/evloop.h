@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_EVLOOP_H
 #define LX_EVLOOP_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_INOTIFY_H
 #define LX_INOTIFY_H
 

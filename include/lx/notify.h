@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_NOTIFY_H
 #define LX_NOTIFY_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_PIDFD_H
 #define LX_PIDFD_H
 

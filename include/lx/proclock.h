@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_PROCLOCK_H
 #define LX_PROCLOCK_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_RLIMIT_H
 #define LX_RLIMIT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_SIGFD_H
 #define LX_SIGFD_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef LX_URING_LOG_H
 #define LX_URING_LOG_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* djb's errno texts. 0.76's scripts and users grep for these words
  * ("file does not exist"), so we print them instead of strerror(3). The
  * order of the few aliases (EAGAIN == EWOULDBLOCK on Linux) follows 0.76:

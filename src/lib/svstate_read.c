@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one reader of supervise/state, for svstat, svwait and supervise
  * (svscan's in-process supervise included): the file whole, into the
  * caller's buffer of the writer's own maximum, then svstate_parse. A thin

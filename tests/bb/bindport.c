@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper: binds TCP PORT on 127.0.0.1 and exits 0 if it could;
  * otherwise prints the error and exits with errno (13 EACCES, 98
  * EADDRINUSE), so a test tells "not allowed" from "port busy". */

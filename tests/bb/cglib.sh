@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A private cgroup root for black-box tests run as root (sourced after
 # lib.sh). cg_private makes a cgroup of its own for this test under the
 # test's cgroup v2 directory and exports SUPERVISE_CGROUP to it, so every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise and svscan started from a cgroup that has seen cgroup.kill (as a
 # service manager leaves the cgroup it restarts svscan in). On the kernels
 # tested the kill sequence of a CLONE_INTO_CGROUP child is taken from the

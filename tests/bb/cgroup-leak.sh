@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # No dtng-* cgroup is leaked (issue 14, item 4): supervise removes its tree
 # on a fatal exit after making it (here: at a low descriptor limit), and
 # svscan, at start, removes the trees nothing owns (a supervise SIGKILLed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers of the cgroup black-box tests (sourced after lib.sh and cglib.sh).
 
 # stateval DIR KEY: a field of DIR/supervise/state.

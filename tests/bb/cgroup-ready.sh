@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Issue 6, the files read before each start: readiness (notification-fd and
 # notify-socket, with svwait -r), user and capabilities (binding port 80 as
 # nobody), and the limit files. A bad value never fails open: no start, a

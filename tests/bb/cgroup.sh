@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Every service in its own cgroup (issue 6): no strays after svc -d/-t/-k or
 # an exit on its own, finish only once they are gone, no second copy after a
 # supervise is killed, the cgroup removed on exit, and the fallback to a

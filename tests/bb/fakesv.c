@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A stand-in supervise for svwait's and svstat's tests: holds
  * DIR/supervise/lock with flock(2) and supervise/ok open for reading as
  * 0.76 does, and applies commands read from the fifo DIR/fake.cmd, one per

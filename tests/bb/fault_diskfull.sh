@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Fault: the log's filesystem fills up (a small tmpfs of our own), then
 # space is freed, under svscan with a service writing numbered lines as
 # fast as the pipe takes them. multilog pauses and retries every 5 s; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers for the fault-injection and load tests; source after lib.sh and
 # svscan_lib.sh. A service here is tests/bb/numlines (numbered lines "PID N",
 # each writer's last N recorded in W/count.PID once it stops), logged by

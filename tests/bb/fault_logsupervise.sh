@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Fault: kill -9 of the logger's supervise while the service writes
 # numbered lines as fast as the pipe takes them. The orphaned multilog keeps
 # reading the pipe and holding its directory's lock; svscan starts a new

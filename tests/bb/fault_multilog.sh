@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Fault: kill -9 of multilog itself, three times, while the service writes
 # numbered lines without pause (multilog is busy when it dies).
 #

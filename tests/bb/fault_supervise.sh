@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Fault: kill -9 of the service's supervise while the service writes
 # numbered lines as fast as the pipe takes them (bursts of two pipe-fulls).
 # svscan starts a new supervise. The orphaned service keeps running and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Fault: kill -9 of svscan while the service writes numbered lines as fast
 # as the pipe takes them, then a new svscan on the same directory (what
 # init does with svscanboot). The supervises, the service and multilog are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Hostile input on supervise/control: megabytes of random bytes, one huge
 # write, a storm of every command at random, a writer that opens the fifo
 # and never writes. supervise must keep working and obey the next valid

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # A user other than the service's owner cannot control it: supervise/ is
 # 0700 and its fifos 0600, so svc only warns (and exits 0, as 0.76's
 # does), svok and svwait fail with "access denied", svstat says so, a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Boot integration files generated from init/*.in: the systemd unit passes
 # `systemd-analyze verify` with no complaint and has the settings svscan's
 # shutdown relies on, and runs svscan itself (its messages to the journal);

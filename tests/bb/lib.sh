@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Black-box test helpers (TAP). Source it first thing:  . "$DT_SRCDIR/tests/bb/lib.sh"
 # Every test gets its own temp dir $T, removed at exit; processes started with
 # spawn (or registered with track) are killed at exit: only those, never by name.

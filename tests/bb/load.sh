@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Load, bounded: 100 services under one svscan, each logging through
 # multilog; all come up, one `svc -t` on all of them at once is handled,
 # and no line is lost, doubled or reordered. bench/load.sh runs the same

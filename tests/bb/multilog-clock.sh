@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Rotated names never go back (issue 14, item 5): with a rotated file
 # already named from the future (as after the wall clock steps back a
 # day), every new rotated name sorts after it, so ageing (nN) deletes the

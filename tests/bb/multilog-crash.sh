@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # kill -9 at random points while multilog logs hard and rotates often, then
 # start it again: no rotated .s file may hold a torn line, lines stay in
 # order, and the unfinished current of each crash comes back as @....u.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Disk full for real, on a small tmpfs: multilog says "pausing" once, stops
 # reading (the pipe pushes back), retries every 5 s, and once space is
 # freed it writes everything, in order, dropping nothing.

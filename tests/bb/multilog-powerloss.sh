@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Power loss on a loop-mounted ext4, shut down without flushing its journal
 # (EXT4_IOC_SHUTDOWN, NOLOGFLUSH), then mounted again:
 #  - every rotation that had finished is still there, name and bytes (the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # multilog against daemontools 0.76's, case by case: files, modes, line
 # cutting, patterns, e, =file, lock and error messages, signals, processor,
 # crash recovery; the plain-syscall fallback too.

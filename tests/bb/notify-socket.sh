@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The readiness socket cannot be taken over (issue 14, item 1). It used to
 # be the predictable abstract name @dtng-notify-DEV-INO, which any local
 # user could bind first (readiness then failed open: svwait -r never

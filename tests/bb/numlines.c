@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper: a service that writes numbered lines "PID N\n" on stdout as
  * fast as the pipe takes them, so the fault and load tests can prove that
  * no line is lost, doubled or reordered on the way to the log.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # readproctitle: its last argument, turned into dots, shows the tail of its
 # input; the first 3 characters stay; silent exit codes as 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Side-by-side comparison with daemontools 0.76 (Debian's /usr/bin/PROG).
 # Source after lib.sh.
 

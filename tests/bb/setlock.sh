@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # setlock: flock() held by the program it runs, -n -N -x -X, 0.76's exit
 # codes (-x exits 0 when it cannot lock), side by side with 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"

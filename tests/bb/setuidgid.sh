@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # setuidgid: account change as 0.76 does it, and -c: capabilities kept as
 # ambient capabilities, checked by binding TCP port 80 as nobody.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # softlimit: every option seen in /proc/self/limits, "=", the clamp to the
 # hard limit, usage errors (garbage and overflow too), side by side with 0.76.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise and odd service directories (issue 14, item 7): a regular file
 # where a fifo belongs, a name with a newline in messages, a backoff below
 # the floor, capabilities without user. Certain: every check waits for a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Our supervise with daemontools' svc, svok and svstat, and daemontools'
 # supervise's status file through our decoder: both ways, side by side.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers shared by the supervise black-box tests (sourced after lib.sh).
 
 # A service whose run script records what it receives: "start PID" when it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise beyond 0.76: restart policy, bad run files, finish, timeouts,
 # SIGTERM. Delays are read from supervise/state (next_start - since is
 # exactly the delay chosen), never measured with a stopwatch.

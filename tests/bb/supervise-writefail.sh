@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise keeps status and state true through a failed write (issue 14,
 # item 3): on a full disk the dirty files are retried until written, with
 # one warning per outage; a service directory removed under a running

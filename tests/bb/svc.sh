@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svc: every flag, judged by what the service observes (its trapped
 # signals, its process state in /proc), against Debian's supervise and, once
 # built, ours; and 0.76's exit-code quirks, compared with Debian's svc.

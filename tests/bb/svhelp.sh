@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers shared by the svc, svok, svstat and svwait tests; source after lib.sh.
 # A test service records its pid in DIR/starts once its traps are set, and
 # every signal it catches in DIR/sigs. Supervisors are started with their

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svok: 0 when supervise runs, 100 when not (ENOENT/ENXIO), 111 otherwise,
 # usage as 0.76; compared with Debian's svok case by case.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan: starting services, inotify (symlink, rename), rescans on HUP/ALRM
 # and without inotify, supervise restarts, subreaper, removal, overflow.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan and bad input: each problem gets a clear message on stderr and
 # every other service keeps running.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan's side of the cgroup layout (issue 15): in a cgroup v2 directory
 # of its own, svscan moves into its ./dtng-svscan leaf, so that the
 # directory (the root of the services' cgroups) holds no process and

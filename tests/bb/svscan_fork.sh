@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan runs supervise in a fork of itself when the supervise on PATH is the
 # one installed beside it; the child must look and behave like an exec'd one.
 # Any other supervise (earlier in PATH, or replaced since svscan started) is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers for the svscan tests; source after lib.sh.
 # start_svscan DIR [VAR=VALUE...]: svscan on DIR, stderr appended to $T/err.svscan,
 # its pid in $SVPID. At exit every svscan still running gets SIGTERM and is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan's log pipe: svscan keeps both ends, so no line is lost when the
 # service, the logger, or either supervise restarts; a plain-file "log" is
 # refused with a message.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan as PID 1 of a new pid namespace (a container's init): SIGTERM (and
 # SIGINT) take every service down, the logger drains with no line lost,
 # orphans are reaped, svscan exits 0 and nothing of the namespace survives.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan's shutdown on SIGTERM (not as PID 1): services taken down, loggers
 # drained to end of file with no line lost, a bounded grace period, exit 0.
 # Where nothing may need SIGKILL the grace period is 300 s rather than the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscan's SIGTERM shutdown leaves nothing running (issue 14, item 2):
 # (a) a service whose directory was removed (rm -rf) while it ran: no
 #     control fifo to reach its supervise, which gets SIGTERM instead;

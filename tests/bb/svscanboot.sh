@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svscanboot: generated from svscanboot.in with the scan directory and
 # bindir fixed at build time; runs svscan with its errors in readproctitle.
 . "$DT_SRCDIR/tests/bb/lib.sh"

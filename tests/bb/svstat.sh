@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svstat: 0.76's exact text and exit codes, side by side with Debian's
 # svstat (seconds normalised), on crafted status records and on a live
 # service under Debian's supervise; then svstat -k.

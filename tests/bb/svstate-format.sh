@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # supervise/state has one writer (svstate_format) and one reader
 # (svstate_read) with one size, SVSTATE_TEXT_MAX (5120 bytes): a file of
 # that size is read whole by svstat -k and svwait (their old readers took

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper: decodes a supervise/status file with include/dt/svstatus.h,
  * so the black-box tests can check our decoder against the files that
  * daemontools' own supervise writes. Prints "pid=N paused=P want=W unix=S". */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # svwait: every goal, -a/-o, -t and each exit code, against a stand-in
 # supervise (tests/bb/fakesv: holds the lock, writes state and status by
 # rename, exits on demand), against Debian's supervise (status fallback),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tai64n: '@' + 24 hex + ' ' before every line, the time it was read, as
 # daemontools 0.76; each line printed as soon as it arrives.
 . "$DT_SRCDIR/tests/bb/lib.sh"

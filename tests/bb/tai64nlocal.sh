@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tai64nlocal: byte-identical to daemontools 0.76 where 0.76 gives an answer,
 # malformed labels unchanged, every line printed as soon as it arrives.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: cglimit_parse() on any bytes, for every limit file.
  * Build: clang -g -fsanitize=fuzzer,address,undefined -I include -I . \
  *   tests/fuzz/fuzz_cglimit.c src/lib/cglimit.c src/lib/scan.c */

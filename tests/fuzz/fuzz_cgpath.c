@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: /proc/self/cgroup, /proc/self/mountinfo, cgroup.events
  * and cgroup.procs texts.
  * Build: clang -g -fsanitize=fuzzer,address,undefined -I include -I . \

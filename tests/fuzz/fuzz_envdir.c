@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: envdir's value rules (first line, trailing blanks,
  * NUL to newline) and file-name checks, on arbitrary file contents. The
  * value never grows and never keeps a newline that was in the input. */

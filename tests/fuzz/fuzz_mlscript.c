@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: multilog's script (its arguments) and its line
  * engine. Input: one byte L, then L bytes of arguments separated by NUL
  * bytes, then the bytes multilog reads, cut into reads of sizes taken from

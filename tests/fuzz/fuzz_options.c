@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: command-line parsing of svc, svwait and softlimit.
  * The input is split at NUL bytes into argv. */
 #include "config.h"

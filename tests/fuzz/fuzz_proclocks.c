@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: lines of /proc/locks and /proc/PID/fdinfo/N as svwait
  * reads them (a newer kernel may print anything). A holder found must be
  * a plausible pid with the inode taken from the line's own text; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: strict number parsing used for every option and
  * service-dir value, and TAI64N label scanning. */
 #include "config.h"

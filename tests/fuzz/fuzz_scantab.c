@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: svscan's service table fed names and operations from
  * arbitrary bytes (directory entry names are outside input: any bytes but
  * '/' and NUL), checked against a plain model; the one-line form of a

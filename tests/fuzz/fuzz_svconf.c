@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: the optional files of a service directory (backoff,
  * finish-timeout, timeout-kill, stray-grace) and notification-fd, as
  * anyone who can write the service directory may write them. A bad value

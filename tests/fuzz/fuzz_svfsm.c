@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: supervise's state machine driven by arbitrary
  * sequences of events, as its loop would feed them: control bytes from the
  * fifo (anyone with write access can send any byte), exits, timers at any

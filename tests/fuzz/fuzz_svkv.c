@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: what svstat prints from files anyone with access to
  * a supervise directory can write. "svstat -k" turns a state text (any
  * bytes) into one line of space-separated key=value pairs: the line must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: supervise/state text (read by svstat -k and svwait,
  * written by whichever supervise holds the directory). A parse that
  * succeeds must format again without error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: the 18-byte status record, as svstat and svwait read
  * it from any supervise (0.76, encore, runit or ours). Decode then encode
  * must give back the first 18 bytes, except the paused byte, which is

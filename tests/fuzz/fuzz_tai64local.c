@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: tai64nlocal's line filter on arbitrary input. The
  * first byte picks where to cut the input in two; the output must not
  * depend on how the input was chunked (a label split across reads is held,

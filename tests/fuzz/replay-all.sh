@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Every libFuzzer harness has a replay program in `make check` (mk/fuzz.am),
 # so no harness's corpus goes unreplayed.
 . "$DT_SRCDIR/tests/bb/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Replays a libFuzzer harness's corpus without libFuzzer, so `make check`
  * runs every seed and crash regression of tests/fuzz/corpus with the
  * normal compiler (and, in a --enable-sanitizers build, under ASan and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef TESTS_CGTEST_H
 #define TESTS_CGTEST_H
 

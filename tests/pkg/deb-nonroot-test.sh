@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The Debian build as Debian's build daemons run it: an ordinary user,
 # dpkg-buildpackage -rfakeroot, the test suite included (no nocheck). The
 # build succeeds, and every test passes or skips with a reason (tests that

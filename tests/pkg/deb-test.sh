@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The Debian packages: `make deb` builds them from the dist tarball; they hold
 # exactly what `make install` installs, declare the relations to Debian's
 # daemontools packages, pass lintian with no error and no unexplained

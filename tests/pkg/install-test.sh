@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Installs the built Debian packages into a throwaway Debian 12 root, as a
 # user would: dpkg -i inside the chroot, maintainer scripts included (a
 # policy-rc.d keeps services from starting; no init runs there). Then starts

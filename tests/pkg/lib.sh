@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared by the package tests; source it after tests/bb/lib.sh.
 
 # stage_install DIR UNITDIR: `make install` of the build tree into DIR with

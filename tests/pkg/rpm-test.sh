@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The RPM packages: `make rpm` builds them with rpmbuild -bb from the dist
 # tarball; they hold what `make install` installs, split as the Debian
 # packages are, and their scriptlets enable svscan on install, stop it on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The Debian packages under sysvinit: Debian's own /sbin/init (sysvinit-core)
 # runs as PID 1 of a new PID namespace, chrooted into a throwaway Debian 12
 # root, with an inittab that starts nothing else. Installing

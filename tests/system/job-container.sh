@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Job 3 (issue 15): the container recipe under podman + crun. The base
 # image is a debootstrap root imported with `podman import` (no registry);
 # init/Containerfile.test installs the package into it. svscan runs as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Job 1 (issue 15): the Debian packages under systemd. Phase 1: install;
 # svscan.service active with svscan in its own leaf; a logged service
 # linked into /etc/service comes up and logs; svscan's and supervise's

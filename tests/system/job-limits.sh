@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Job 2 (issue 15): the limit files acting for real, with svscan started
 # by the shipped unit (and then by hand in a scope of its own): memory.max
 # OOM-kills inside the service's cgroup and supervise restarts it; pids.max

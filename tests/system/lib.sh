@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Guest side of the system tests: sourced by each job in the VM (the job
 # directory is /job, the packages are in it). Prints one PASS or FAIL line
 # per check; the job exits 1 if any failed. Waits are for durable states,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Clock jumps, through the state machine's injected clocks and the pure
  * svstat formatter, never by moving the machine's clock. Decisions follow
  * CLOCK_MONOTONIC; CLOCK_REALTIME only labels status and state, and svstat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* multilog's log directories (src/multilog_*.c) on both paths of the
  * writer below them: io_uring, and the plain-syscall fallback. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one rule for a one-line file of a service directory (oneline.h):
  * blanks around the value, empty, a second line, too long, a NUL byte. */
 #include "config.h"

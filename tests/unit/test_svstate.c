@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise/state: the exact text of a file with every key set, pinned
  * byte for byte (svstate.c is the format's one definition; a change here
  * is a change of an on-disk format that svstat -k users parse), the round
