@@ -55,7 +55,12 @@ expect_exit 0 "-cLIST attached, two capabilities" setuidgid -ccap_net_bind_servi
 same "-c: two capabilities" 0000000000000401 "$(grep ^CapAmb: "$T/out" | cut -f2)"
 
 # The point of -c: binding port 80 without root.
-if [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null)" = 0 ]; then
+if ! setuidgid nobody test -x "$bindport" 2>/dev/null; then
+	# A build in a private directory (dpkg-buildpackage's 0700 temp dir).
+	skip "nobody cannot bind port 80" "nobody cannot reach the build directory"
+	skip "nobody with -c cap_net_bind_service binds port 80" "nobody cannot reach the build directory"
+	skip "another capability does not help" "nobody cannot reach the build directory"
+elif [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null)" = 0 ]; then
 	skip "nobody cannot bind port 80" "ip_unprivileged_port_start is 0"
 	skip "nobody with -c cap_net_bind_service binds port 80" "ip_unprivileged_port_start is 0"
 else
