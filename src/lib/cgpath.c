@@ -197,26 +197,31 @@ static int cut(char *path, char *slash)
 	return 1;
 }
 
-int cgpath_is_tree_name(const char *name)
+/* 1 if [name, end) is exactly "dtng-<digits>-<digits>". */
+static int tree_name(const char *name, const char *end)
 {
-	const char *end = name + strlen(name), *p;
+	const char *p = name + 5;
 	size_t d;
 
-	if (strncmp(name, "dtng-", 5) != 0)
+	if (end - name < 5 || strncmp(name, "dtng-", 5) != 0)
 		return 0;
-	p = name + 5;
 	d = digits(p, end);
-	if (!d || p[d] != '-')
+	if (!d || p + d == end || p[d] != '-')
 		return 0;
 	p += d + 1;
 	d = digits(p, end);
 	return d && p + d == end;
 }
 
+int cgpath_is_tree_name(const char *name)
+{
+	return tree_name(name, name + strlen(name));
+}
+
 int cgpath_strip_own(char *path)
 {
-	size_t n = strlen(path), d;
-	char *leaf, *dir, *p;
+	size_t n = strlen(path);
+	char *leaf, *dir;
 
 	if (n >= 12 && strcmp(path + n - 12, "/dtng-svscan") == 0)
 		return cut(path, path + n - 12);
@@ -225,15 +230,7 @@ int cgpath_strip_own(char *path)
 	leaf = path + n - 10;
 	for (dir = leaf; dir > path && dir[-1] != '/'; dir--)
 		;
-	if (dir == path || strncmp(dir, "dtng-", 5) != 0)
-		return 0;
-	p = dir + 5;
-	d = digits(p, leaf);
-	if (!d || p[d] != '-')
-		return 0;
-	p += d + 1;
-	d = digits(p, leaf);
-	if (!d || p + d != leaf)
+	if (dir == path || !tree_name(dir, leaf))
 		return 0;
 	return cut(path, dir - 1);
 }
