@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 #include <lx/caps.h>
-
-#include "linux/compat.h"
+#include <lx/compat.h>
 
 #ifndef PR_SET_NO_NEW_PRIVS
 #define PR_SET_NO_NEW_PRIVS 38

@@ -19,9 +19,8 @@
 #include <dt/cgpath.h>
 #include <dt/fdio.h>
 #include <lx/cgroup.h>
+#include <lx/compat.h>
 #include <lx/pidfd.h>
-
-#include "linux/compat.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 /* Strays signalled per lx_cgroup_signal() call; cgroup.kill, which takes

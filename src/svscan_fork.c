@@ -29,10 +29,10 @@
 
 #include <dt/die.h>
 #include <dt/fdio.h>
+#include <lx/compat.h>
 
-#include "linux/compat.h"
-#include "src/supervise.h"
-#include "src/svscan.h"
+#include "supervise.h"
+#include "svscan.h"
 
 /* Fields 26-28 and 45-51 of /proc/self/stat: the layout the kernel keeps
  * for /proc/PID/cmdline, which PR_SET_MM_MAP must be given whole. */
