@@ -188,15 +188,15 @@ static int fail(enum lx_capset_step step, int err, enum lx_capset_step *failed)
 
 int lx_capset_drop_to(const struct lx_capset_cred *c, enum lx_capset_step *failed)
 {
-	int user = !!(c->flags & LX_CAPSET_F_USER), caps = !!(c->flags & LX_CAPSET_F_CAPS);
+	int user = !!(c->flags & LX_CAPSET_F_USER), sets = !!(c->flags & LX_CAPSET_F_SETS);
 	/* Without KEEPCAPS, leaving uid 0 empties the permitted set and the
 	 * capabilities to keep could never be raised again. */
-	int keepcaps = user && caps && c->keep && c->uid != 0;
+	int keepcaps = user && sets && c->keep && c->uid != 0;
 	int e;
 
 	if (failed)
 		*failed = LX_CAPSET_OK;
-	if (caps && (e = drop_bounding(c->keep)) < 0)
+	if (c->flags & LX_CAPSET_F_BOUND && (e = drop_bounding(c->keep)) < 0)
 		return fail(LX_CAPSET_BOUNDING, e, failed);
 	if (keepcaps && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
 		return fail(LX_CAPSET_KEEPCAPS, -errno, failed);
@@ -211,13 +211,13 @@ int lx_capset_drop_to(const struct lx_capset_cred *c, enum lx_capset_step *faile
 	}
 	if (keepcaps && prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0)
 		return fail(LX_CAPSET_KEEPCAPS, -errno, failed);
-	if (caps) {
+	if (sets) {
 		if ((e = set_procs(c->keep)) < 0)
 			return fail(LX_CAPSET_CAPSET, e, failed);
 		if ((e = set_ambient(c->keep)) < 0)
 			return fail(LX_CAPSET_AMBIENT, e, failed);
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
-			return fail(LX_CAPSET_NO_NEW_PRIVS, -errno, failed);
 	}
+	if (c->flags & LX_CAPSET_F_NO_NEW_PRIVS && prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
+		return fail(LX_CAPSET_NO_NEW_PRIVS, -errno, failed);
 	return 0;
 }

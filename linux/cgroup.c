@@ -18,10 +18,10 @@
 
 #include <dt/cgpath.h>
 #include <dt/fdio.h>
+#include <dt/procstat.h>
 #include <lx/cgroup.h>
+#include <lx/compat.h>
 #include <lx/pidfd.h>
-
-#include "linux/compat.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 /* Strays signalled per lx_cgroup_signal() call; cgroup.kill, which takes
@@ -472,13 +472,13 @@ int lx_cgroup_remove(struct lx_cgroup *cg)
 }
 
 /* From /proc/PID/stat: the state letter (field 3), flags (field 9) and the
- * pending-signal bitmap (field 31). comm may hold spaces and parentheses:
- * the fields start after the last ')'. */
+ * pending-signal bitmap (field 31). */
 static int read_stat(pid_t pid, char *state, unsigned long long *flags,
 		     unsigned long long *sigpnd)
 {
-	char path[32], buf[1024], *p, *end;
-	int fd, field;
+	char path[32], buf[1024];
+	struct procstat ps;
+	int fd;
 	ssize_t n;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -490,25 +490,11 @@ static int read_stat(pid_t pid, char *state, unsigned long long *flags,
 	if (n < 0)
 		return (int)n;
 	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
+	if (procstat_parse(buf, 31, &ps) < 0)
 		return -EINVAL;
-	*state = p[2];
-	p += 3;
-	*flags = *sigpnd = 0;
-	for (field = 4; field <= 31; field++) {
-		unsigned long long v = strtoull(p, &end, 10);
-
-		if (end == p || (*end != ' ' && *end != '\n' && *end))
-			return -EINVAL;
-		if (field == 9)
-			*flags = v;
-		if (field == 31)
-			*sigpnd = v;
-		p = end;
-		while (*p == ' ')
-			p++;
-	}
+	*state = ps.state;
+	*flags = ps.field[9];
+	*sigpnd = ps.field[31];
 	return 0;
 }
 

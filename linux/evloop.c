@@ -33,11 +33,6 @@ int lx_evloop_add(struct lx_evloop *loop, int fd, uint32_t events, uint32_t tag)
 	return ctl(loop, EPOLL_CTL_ADD, fd, events, tag);
 }
 
-int lx_evloop_mod(struct lx_evloop *loop, int fd, uint32_t events, uint32_t tag)
-{
-	return ctl(loop, EPOLL_CTL_MOD, fd, events, tag);
-}
-
 int lx_evloop_del(struct lx_evloop *loop, int fd)
 {
 	return epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;

@@ -11,9 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lx/compat.h>
 #include <lx/pidfd.h>
-
-#include "linux/compat.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436

@@ -11,7 +11,7 @@
 #include <dt/die.h>
 #include <dt/exitcode.h>
 #include <dt/pathexec.h>
-#include <lx/caps.h>
+#include <lx/capset.h>
 
 extern char **environ;
 
@@ -40,31 +40,40 @@ static int parse_caps_option(int argc, char **argv, uint64_t *keep)
 	}
 	if (!*list)
 		dt_die(DT_EX_USAGE, "no capability named after -c");
-	if (lx_caps_parse(list, keep, &bad, &badlen) < 0)
+	/* An argument, not supervise's file: no blanks or newline are allowed
+	 * around the names, which lx_capset_parse would take. */
+	bad = list + strcspn(list, " \t\n");
+	if (*bad) {
+		while (bad > list && bad[-1] != ',')
+			bad--;
+		badlen = strchrnul(bad, ',') - bad;
+		dt_die(DT_EX_USAGE, "unknown capability %.*s", (int)badlen, bad);
+	}
+	if (lx_capset_parse(list, strlen(list), keep, &bad, &badlen) < 0)
 		dt_die(DT_EX_USAGE, "unknown capability %.*s", (int)badlen, bad);
 	return used;
 }
 
-static const char *step_words(enum lx_caps_step step)
+static const char *step_words(enum lx_capset_step step)
 {
 	switch (step) {
-	case LX_CAPS_KEEPCAPS: return "keep capabilities";
-	case LX_CAPS_BOUNDING: return "drop capabilities from the bounding set";
+	case LX_CAPSET_KEEPCAPS: return "keep capabilities";
+	case LX_CAPSET_BOUNDING: return "drop capabilities from the bounding set";
 	/* compat: 0.76 reports a setgroups failure as "unable to setgid". */
-	case LX_CAPS_SETGROUPS: return "setgid";
-	case LX_CAPS_SETGID: return "setgid";
-	case LX_CAPS_SETUID: return "setuid";
-	case LX_CAPS_SETCAPS: return "set capabilities";
-	case LX_CAPS_AMBIENT: return "raise ambient capabilities";
-	case LX_CAPS_NO_NEW_PRIVS: return "set no_new_privs";
+	case LX_CAPSET_SETGROUPS: return "setgid";
+	case LX_CAPSET_SETGID: return "setgid";
+	case LX_CAPSET_SETUID: return "setuid";
+	case LX_CAPSET_CAPSET: return "set capabilities";
+	case LX_CAPSET_AMBIENT: return "raise ambient capabilities";
+	case LX_CAPSET_NO_NEW_PRIVS: return "set no_new_privs";
 	default: return "change credentials";
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct lx_caps_cred cred = { 0 };
-	enum lx_caps_step step;
+	struct lx_capset_cred cred = { .flags = LX_CAPSET_F_USER };
+	enum lx_capset_step step;
 	struct passwd *pw;
 	int skip, e;
 
@@ -84,8 +93,12 @@ int main(int argc, char **argv)
 	/* With -c the bounding set shrinks to the list too: nothing run
 	 * later (set-uid or file-capability programs) gains another one. */
 	if (skip)
-		cred.flags = LX_CAPS_F_BOUND;
-	e = lx_caps_drop_to(&cred, &step);
+		cred.flags |= LX_CAPSET_F_SETS | LX_CAPSET_F_BOUND;
+	/* A non-root account keeps nothing without -c, even when the caller
+	 * was not root (the kernel empties the sets only when leaving uid 0). */
+	if (cred.uid != 0)
+		cred.flags |= LX_CAPSET_F_SETS;
+	e = lx_capset_drop_to(&cred, &step);
 	if (e < 0)
 		dt_die_errno(DT_EX_TEMP, -e, "unable to %s", step_words(step));
 	e = pathexec_run(argv[2], argv + 2, environ, getenv("PATH"));

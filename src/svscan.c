@@ -29,12 +29,12 @@
 #include <dt/scantab.h>
 #include <dt/svstatus.h>
 #include <lx/cgroup.h>
+#include <lx/compat.h>
 #include <lx/evloop.h>
 #include <lx/inotify.h>
 #include <lx/sigfd.h>
 
-#include "linux/compat.h"
-#include "src/svscan.h"
+#include "svscan.h"
 
 /* Not IN_ATTRIB: every supervise that creates its supervise/ changes its
  * service directory's link count, and the resulting event per start made

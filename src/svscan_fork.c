@@ -29,18 +29,19 @@
 
 #include <dt/die.h>
 #include <dt/fdio.h>
+#include <dt/procstat.h>
+#include <lx/compat.h>
 
-#include "linux/compat.h"
-#include "src/supervise.h"
-#include "src/svscan.h"
+#include "supervise.h"
+#include "svscan.h"
 
 /* Fields 26-28 and 45-51 of /proc/self/stat: the layout the kernel keeps
  * for /proc/PID/cmdline, which PR_SET_MM_MAP must be given whole. */
 static int read_layout(struct svscan_fork *f)
 {
-	char buf[2048], *p;
-	unsigned long long v[52];
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), k;
+	char buf[2048];
+	struct procstat ps;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -50,28 +51,16 @@ static int read_layout(struct svscan_fork *f)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	/* Then " S " (field 3, the state letter), then numbers. */
-	if (!p || strlen(p) < 4)
+	if (procstat_parse(buf, 51, &ps) < 0)
 		return -1;
-	p += 3;
-	for (k = 4; k <= 51; k++) {
-		char *end;
-
-		v[k] = strtoull(p, &end, 10);
-		if (end == p)
-			return -1;
-		p = end;
-	}
-	f->start_code = v[26];
-	f->end_code = v[27];
-	f->start_stack = v[28];
-	f->start_data = v[45];
-	f->end_data = v[46];
-	f->start_brk = v[47];
-	f->env_start = v[50];
-	f->env_end = v[51];
+	f->start_code = ps.field[26];
+	f->end_code = ps.field[27];
+	f->start_stack = ps.field[28];
+	f->start_data = ps.field[45];
+	f->end_data = ps.field[46];
+	f->start_brk = ps.field[47];
+	f->env_start = ps.field[50];
+	f->env_end = ps.field[51];
 	return f->start_code && f->start_stack ? 0 : -1;
 }
 

@@ -28,7 +28,7 @@
 #include <dt/svstatus.h>
 #include <lx/cgroup.h>
 
-#include "src/svscan.h"
+#include "svscan.h"
 
 /* Where supervise `w` of e keeps FILE. /proc/PID/cwd reaches it even after
  * the service's symlink was removed or renamed; the (dev, ino) check makes

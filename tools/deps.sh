@@ -2,8 +2,8 @@
 # Debian 12 packages the build and the tests need. Sourced by tools/test and
 # tools/demo. ensure_pkgs installs the missing ones as root (apt-get), and
 # as any other user prints the exact command and fails.
-BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev libcap-dev"
-TEST_PKGS="libcriterion-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
+BUILD_PKGS="gcc make autoconf automake pkg-config liburing-dev"
+TEST_PKGS="libcriterion-dev libcap-dev daemontools runit s6 strace util-linux procps psmisc e2fsprogs xz-utils systemd tzdata time"
 PKG_PKGS="debhelper dpkg-dev fakeroot lintian rpm debootstrap"
 # CI's system stage: the VM test bed of tests/system (qemu, debootstrap).
 SYSTEM_PKGS="qemu-system-x86 qemu-utils debootstrap e2fsprogs"

@@ -46,8 +46,6 @@ const char *cglimit_controller(enum cglimit_kind k);
  * supervise writes back when the service-dir file has gone since the last
  * start, so a removed limit does not linger. */
 const char *cglimit_default(enum cglimit_kind k);
-/* The kind for a file name; -ENOENT for any other name. */
-int cglimit_lookup(const char *name);
 /* Validates text (len bytes, need not be NUL-terminated) as the content of
  * the file of kind k. On success writes the string to write, NUL-terminated,
  * into out and returns its length. On failure returns -EINVAL (syntax),

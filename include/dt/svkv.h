@@ -26,7 +26,6 @@ struct svkv_line {
  * per pair + 2 always suffice. */
 void svkv_init(struct svkv_line *l, char *buf, size_t size);
 /* Appends " key=value" (no leading space for the first pair). */
-void svkv_add(struct svkv_line *l, const char *key, const char *val, size_t vlen);
 void svkv_add_str(struct svkv_line *l, const char *key, const char *val);
 /* Appends every "key=value" line of a supervise/state text in file order,
  * unknown keys included (a newer supervise may add some). Lines without

@@ -3,14 +3,16 @@
 #define LX_CAPSET_H
 
 /* Capabilities through the raw system calls (capset, prctl), without
- * libcap: for supervise, where every shared library costs each of 1,000
- * processes its own dirty pages (libcap: about 12 KiB of PSS each). The
- * same work as lx_caps_drop_to() in caps.h, which setuidgid uses; the
- * names are the kernel's (libcap spells them the same, the tests check).
+ * libcap: supervise and setuidgid use this one module. libcap would cost
+ * each supervise its own dirty pages (measured: +12.7 KiB of PSS for a
+ * supervise started alone, doc/ARCHITECTURE.md). The names are the
+ * kernel's (libcap spells them the same: tests/linux/test_capset.c checks
+ * them against libcap).
  *
  * A set is a uint64_t, bit n for capability n. Functions return 0 or
  * -errno and never print or exit. lx_capset_drop_to() only makes system
- * calls: safe in a child between clone and execve. */
+ * calls: safe in a child between clone and execve. Credentials are per
+ * thread in the kernel: call it in a single-threaded process. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +25,7 @@ const char *lx_capset_name(int n);
 int lx_capset_last(void);
 
 /* Parses a comma-separated list of names, case-insensitive, "cap_" prefix
- * required (as lx_caps_parse). Blanks around the items and one trailing
+ * required (bare numbers are refused). Blanks around the items and one trailing
  * newline are allowed; an empty list is the empty set. -EINVAL: an empty
  * item or a name this table or the running kernel does not know; then
  * *bad and *badlen (when not NULL) point at the item. */
@@ -31,8 +33,12 @@ int lx_capset_parse(const char *list, size_t len, uint64_t *set, const char **ba
 		    size_t *badlen);
 
 #define LX_CAPSET_F_USER 1u	/* change to uid, gid and groups */
-#define LX_CAPSET_F_CAPS 2u	/* keep exactly `keep` (bounding too), and
-				 * set no_new_privs */
+#define LX_CAPSET_F_SETS 2u	/* permitted, effective, inheritable and
+				 * ambient become exactly `keep` */
+#define LX_CAPSET_F_BOUND 4u	/* the bounding set is reduced to `keep` */
+#define LX_CAPSET_F_NO_NEW_PRIVS 8u
+/* supervise's `capabilities` file: all three. */
+#define LX_CAPSET_F_CAPS (LX_CAPSET_F_SETS | LX_CAPSET_F_BOUND | LX_CAPSET_F_NO_NEW_PRIVS)
 
 struct lx_capset_cred {
 	uid_t uid;
@@ -58,14 +64,17 @@ enum lx_capset_step {
 /* A word for the step ("setuid", "capset", ...). */
 const char *lx_capset_step_name(enum lx_capset_step s);
 
-/* In this order: the bounding set reduced to keep (F_CAPS; needs
+/* In this order: the bounding set reduced to keep (F_BOUND; needs
  * CAP_SETPCAP, so before the uid change), keep-capabilities on, setgroups,
  * setgid, setuid (F_USER), keep-capabilities off, then permitted,
  * effective and inheritable set to keep and each of them raised as ambient
- * (F_CAPS; ambient is what lets a non-root program keep them across
- * execve), no_new_privs (F_CAPS). F_USER alone is setuidgid's change: a
- * non-root uid ends with no capabilities. On failure *failed names the step
- * and the process may be half-changed: do not exec. */
+ * (F_SETS; ambient is what lets a non-root program keep them across
+ * execve), no_new_privs (F_NO_NEW_PRIVS). F_USER alone leaves the sets to
+ * the kernel, which empties them only when leaving uid 0: with F_SETS and
+ * keep == 0 a non-root uid ends with no capabilities whoever the caller
+ * was. For uid 0 the next program regains the whole bounding set at
+ * execve: only F_BOUND limits root. On failure *failed names the step and
+ * the process may be half-changed: do not exec. */
 int lx_capset_drop_to(const struct lx_capset_cred *c, enum lx_capset_step *failed);
 
 #endif

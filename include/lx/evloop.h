@@ -22,7 +22,6 @@ int lx_evloop_open(struct lx_evloop *loop);
 void lx_evloop_close(struct lx_evloop *loop);
 /* events: EPOLLIN, EPOLLPRI ... -EEXIST if fd is already there. */
 int lx_evloop_add(struct lx_evloop *loop, int fd, uint32_t events, uint32_t tag);
-int lx_evloop_mod(struct lx_evloop *loop, int fd, uint32_t events, uint32_t tag);
 int lx_evloop_del(struct lx_evloop *loop, int fd);
 /* Waits up to timeout_ms (-1: forever) and fills at most max events.
  * Returns the count (0 on timeout). EINTR (after SIGSTOP/SIGCONT, even with

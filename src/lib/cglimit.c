@@ -49,16 +49,6 @@ const char *cglimit_default(enum cglimit_kind k)
 	return (unsigned)k < CGL_COUNT ? files[k].dflt : "";
 }
 
-int cglimit_lookup(const char *name)
-{
-	int k;
-
-	for (k = 0; k < CGL_COUNT; k++)
-		if (strcmp(name, files[k].name) == 0)
-			return k;
-	return -ENOENT;
-}
-
 /* The value without the blanks around it into buf (oneline.h's rule). */
 static int trim(const char *text, size_t len, char *buf, const char **why)
 {

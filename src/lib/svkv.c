@@ -59,7 +59,7 @@ static void add_byte(struct svkv_line *l, char c)
 	l->buf[l->len++] = c;
 }
 
-void svkv_add(struct svkv_line *l, const char *key, const char *val, size_t vlen)
+static void add_pair(struct svkv_line *l, const char *key, const char *val, size_t vlen)
 {
 	if (l->len)
 		add_byte(l, ' ');
@@ -70,7 +70,7 @@ void svkv_add(struct svkv_line *l, const char *key, const char *val, size_t vlen
 
 void svkv_add_str(struct svkv_line *l, const char *key, const char *val)
 {
-	svkv_add(l, key, val, strlen(val));
+	add_pair(l, key, val, strlen(val));
 }
 
 void svkv_add_state_text(struct svkv_line *l, const char *text, size_t len)
@@ -101,7 +101,7 @@ void svkv_add_status(struct svkv_line *l, const struct svstatus *st, int normall
 	snprintf(num, sizeof num, "%lu", (unsigned long)st->pid);
 	svkv_add_str(l, "pid", num);
 	tai64n_fmt(&st->stamp, label);
-	svkv_add(l, "since", label, sizeof label);
+	add_pair(l, "since", label, sizeof label);
 	svkv_add_str(l, "want", st->want == 'u' ? "up" : st->want == 'd' ? "down" : "once");
 	svkv_add_str(l, "paused", st->pid && st->paused ? "1" : "0");
 	svkv_add_str(l, "normally", normally_up ? "up" : "down");

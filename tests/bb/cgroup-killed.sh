@@ -8,13 +8,13 @@
 # the service's own pid file to match supervise/status (durable), then reads
 # what supervise/state recorded about the starts before it.
 . "$DT_SRCDIR/tests/bb/lib.sh"
-. "$DT_SRCDIR/tests/bb/cglib.sh"
 
 need_root
 cg_private || skip_all "cannot make a private cgroup v2 directory here (no cgroup v2)"
 trap '_cleanup; cg_cleanup' EXIT
 trap '_cleanup; cg_cleanup; exit 99' INT TERM HUP
-. "$DT_SRCDIR/tests/bb/cgroup-lib.sh"
+# Services run as nobody read their own run scripts.
+chmod 755 "$T"
 cd "$T" || exit 99
 
 # killed_cgroup NAME: a cgroup under the private root that held a process

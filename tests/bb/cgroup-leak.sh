@@ -9,18 +9,18 @@
 # durable event (supervise's exit, svscan's first service up, which comes
 # after its sweep).
 . "$DT_SRCDIR/tests/bb/lib.sh"
-. "$DT_SRCDIR/tests/bb/cglib.sh"
 
 need_root
 cg_private || skip_all "cannot make a private cgroup v2 directory here (no cgroup v2)"
 trap '_cleanup; cg_cleanup' EXIT
-. "$DT_SRCDIR/tests/bb/cgroup-lib.sh"
+# Services run as nobody read their own run scripts.
+chmod 755 "$T"
 cd "$T" || exit 99
 command -v flock >/dev/null || skip_all "flock not installed (util-linux)"
 
 trees() { ls -d "$CG_PRIVATE"/dtng-* 2>/dev/null | sed 's|.*/||' | sort | tr '\n' ' '; }
 tree_of() { echo "dtng-$(stat -c %d-%i "$1")"; }
-up_or_gone() { svok "$1" 2>/dev/null || ! kill -0 "$2" 2>/dev/null; }
+up_or_gone() { svok "$1" 2>/dev/null || gone "$2"; }
 
 # ---- a fatal exit after the tree was made: every descriptor limit
 mksvc lim 'exec sleep 1000'

@@ -5,7 +5,6 @@
 # supervise is killed, the cgroup removed on exit, and the fallback to a
 # process group. Readiness, user, capabilities and limits: cgroup-ready.sh.
 . "$DT_SRCDIR/tests/bb/lib.sh"
-. "$DT_SRCDIR/tests/bb/cglib.sh"
 
 need_root
 # Every supervise here puts its tree under a private root, removed at exit
@@ -13,7 +12,8 @@ need_root
 cg_private || skip_all "cannot make a private cgroup v2 directory here"
 trap '_cleanup; cg_cleanup' EXIT
 trap '_cleanup; cg_cleanup; exit 99' INT TERM HUP
-. "$DT_SRCDIR/tests/bb/cgroup-lib.sh"
+# Services run as nobody read their own run scripts.
+chmod 755 "$T"
 
 # --- the layout
 mksvc "$T/probe" 'exec sleep 1000'

@@ -13,7 +13,7 @@ mkdir "$M" || exit 99
 mount -t tmpfs -o size=10m,mode=0755 tmpfs "$M" 2>/dev/null || skip_all "cannot mount a tmpfs here"
 _stop_all() {
 	_kill_writers
-	for _p in $_svpids; do dead "$_p" || stop_svscan "$_p"; done
+	for _p in $_svpids; do gone "$_p" || stop_svscan "$_p"; done
 	umount -l "$M" 2>/dev/null
 	_svscan_cleanup
 }

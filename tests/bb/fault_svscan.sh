@@ -55,7 +55,7 @@ same "one writer ran throughout" 1 "$(numfield "$r" writers)"
 # svscan's supervises take over and start the service again.
 svc -dx "$S/a"
 svc -dx "$S/a/log"
-check "the orphaned supervises exit on svc -dx" wait_until 60 dead "$sup" && wait_until 60 dead "$logsup"
+check "the orphaned supervises exit on svc -dx" wait_until 60 gone "$sup" && wait_until 60 gone "$logsup"
 writers_started() { [ "$(ls "$W" | grep -c '^start\.')" -ge "$1" ]; }
 check "the new svscan takes over the service" wait_until 60 writers_started 2
 new_logger() { _c=$(copies "$S/a/log"); [ -n "$_c" ] && [ "$_c" != "$logger" ]; }

@@ -30,10 +30,7 @@ fghack sh -c '(read x <gate; echo late >late) & echo $$ >child; exit 3' &
 fg=$!
 track "$fg"
 # The child has exited: gone, or a zombie (fghack reaps it only at the end).
-child_gone() {
-	[ -s child ] || return 1
-	[ ! -e "/proc/$(cat child)" ] || grep -q '^State:[[:space:]]*Z' "/proc/$(cat child)/status"
-}
+child_gone() { [ -s child ] && gone "$(cat child)"; }
 check "the child exits at once" wait_until 30 child_gone
 check "fghack still waits for the grandchild" test -d "/proc/$fg" -a ! -e late
 echo go >gate

@@ -79,6 +79,15 @@ wait_until() {
 	return 0
 }
 
+# proc_state PID: the state letter of /proc/PID/stat (S, T, Z ...); empty
+# once there is no such process.
+proc_state() { sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
+# gone PID: the process has exited: no such process, or a zombie not yet
+# reaped (by the test's shell, by supervise or late by init). The one
+# "has it exited?" of the black-box tests.
+gone() { case $(proc_state "$1") in "" | Z) return 0 ;; esac; return 1; }
+alive() { ! gone "$1"; }
+
 # The reference implementation, where installed (Debian's daemontools).
 have_ref() { [ -x "/usr/bin/$1" ] && dpkg -S "/usr/bin/$1" 2>/dev/null | grep -q '^daemontools:'; }
 

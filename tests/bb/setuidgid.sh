@@ -40,6 +40,9 @@ same "unknown capability message" "setuidgid: fatal: unknown capability cap_nope
 expect_exit 100 "-c with a number" setuidgid -c 10 nobody true
 expect_exit 100 "-c with an empty list" setuidgid -c '' nobody true
 expect_exit 100 "-c with an empty item" setuidgid -c cap_chown, nobody true
+# Blanks are refused in the argument (supervise's file allows them).
+expect_exit 100 "-c with a blank after a name" setuidgid -c "cap_kill,cap_chown ,cap_fowner" nobody true
+same "blank item message" "setuidgid: fatal: unknown capability cap_chown " "$(cat "$T/err")"
 expect_exit 100 "-c without account" setuidgid -c cap_chown
 expect_exit 100 "-c without child" setuidgid -c cap_chown nobody
 

@@ -63,17 +63,14 @@ up_pid() {
 is_down() { [ "$(status_pid "$1")" = 0 ] && state_agrees "$1" 0; }
 has_line() { grep -qx -- "$2" "$1/log" 2>/dev/null; }
 starts() { awk '/^start /{ n++ } END { print n + 0 }' "$1/log" 2>/dev/null || echo 0; }
-proc_state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 # The service's pid, once it is up and has written it; tracked, so the
 # cleanup reaches a service its supervise did not take down.
 svc_pid() { wait_until 30 up_pid "$1" && cat "$1/pid" && cat "$1/pid" >>"$T/services"; }
 _svc_cleanup() {
 	for _p in $(cat "$T/services" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
 }
-# Each test's supervise processes put their cgroups in a private root.
-. "$DT_SRCDIR/tests/bb/cglib.sh"
-cg_private
+# Each test's supervise processes put their cgroups in a private root
+# (lib.sh made it).
 trap '_svc_cleanup; _cleanup; cg_cleanup' EXIT
 trap '_svc_cleanup; _cleanup; cg_cleanup; exit 99' INT TERM HUP
 

@@ -103,13 +103,13 @@ flags_with() {
 	check "$tag: and the service restarts" wait_until 30 more_starts "$d" "$n"
 	p=$(svcpid "$d") n=$(nstarts "$d")
 	svc -k "$d"
-	check "$tag: svc -k kills the service" wait_until 30 dead "$p"
+	check "$tag: svc -k kills the service" wait_until 30 gone "$p"
 	check "$tag: and it restarts" wait_until 30 more_starts "$d" "$n"
 	p=$(svcpid "$d")
 	: >"$d/sigs"
 	svc -d "$d"
 	check "$tag: svc -d sends TERM" wait_until 30 has_sig "$d" TERM
-	check "$tag: the service is gone" wait_until 30 dead "$p"
+	check "$tag: the service is gone" wait_until 30 gone "$p"
 	check "$tag: status says down" wait_until 30 status_down "$d"
 	check "$tag: svstat says want down is met" \
 		sh -c "svstat '$d' | grep -q ': down [0-9]* seconds, normally up\$'"
@@ -138,7 +138,7 @@ flags_with() {
 	check "$tag: svc -p and -c after the x handled" mark_up "$d"
 	check "$tag: svc -x alone keeps supervise" alive "$sup_pid"
 	svc -d "$d"
-	check "$tag: -x then -d: supervise exits" wait_until 30 dead "$sup_pid"
+	check "$tag: -x then -d: supervise exits" wait_until 30 gone "$sup_pid"
 	expect_exit 100 "$tag: svok says not running" svok "$d"
 }
 

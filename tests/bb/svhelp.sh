@@ -36,10 +36,6 @@ status_up() { _sp=$(status_pid "$1"); [ -n "$_sp" ] && [ "$_sp" -gt 0 ]; }
 nstarts() { if [ -f "$1/starts" ]; then wc -l <"$1/starts"; else echo 0; fi; }
 svcpid() { tail -n 1 "$1/starts"; }
 has_sig() { grep -qx "$2" "$1/sigs" 2>/dev/null; }
-# proc_state PID: the state letter of /proc/PID/stat (S, T, Z ...).
-proc_state() { sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
-alive() { [ -d "/proc/$1" ] && [ "$(proc_state "$1")" != Z ]; }
-dead() { ! alive "$1"; }
 status_pid() { od -An -tu4 -j12 -N4 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
 status_down() { [ "$(status_pid "$1")" = 0 ]; }
 # status_b DIR N: byte N of supervise/status (16 paused, 17 want).

@@ -39,7 +39,7 @@ if have_ref supervise; then
 	start_sup /usr/bin/supervise "$T/live"
 	expect_exit 0 "svok with Debian's supervise running" svok "$T/live"
 	svc -dx "$T/live"
-	wait_until 30 dead "$sup_pid"
+	wait_until 30 gone "$sup_pid"
 	expect_exit 100 "svok after it exited" svok "$T/live"
 else
 	skip "svok with Debian's supervise" "daemontools not installed"
@@ -49,7 +49,7 @@ if our_supervise; then
 	start_sup "$DT_BINDIR/supervise" "$T/ours"
 	expect_exit 0 "svok with our supervise running" svok "$T/ours"
 	svc -dx "$T/ours"
-	wait_until 30 dead "$sup_pid"
+	wait_until 30 gone "$sup_pid"
 	expect_exit 100 "svok after ours exited" svok "$T/ours"
 else
 	no_supervise "svok with our supervise"

@@ -54,7 +54,7 @@ check "killed supervise restarted" wait_until 30 sup_changed "$S/a" "$old"
 ppid=$(awk '/^PPid:/ { print $2 }' /proc/"$svcpid"/status 2>/dev/null)
 same "orphaned service reparented to svscan (subreaper)" "$SVPID" "$ppid"
 kill -TERM "$svcpid"
-check "orphan reaped by svscan" wait_until 30 dead "$svcpid"
+check "orphan reaped by svscan" wait_until 30 gone "$svcpid"
 
 # HUP and ALRM rescan (0.76 dies on them). A change inotify cannot see:
 # S/NAME links to T/NAME.l, a symlink (outside the scan directory) that is
@@ -91,7 +91,7 @@ check "scan after the removal" wait_until 30 ran "$S/e"
 check "removed service keeps its supervise" has_sup "$T/d"
 p=$(sup_pid "$T/d")
 svc -dx "$T/d"
-check "svc -dx ends the removed service's supervise" wait_until 30 dead "$p"
+check "svc -dx ends the removed service's supervise" wait_until 30 gone "$p"
 # svscan reaps it before the scan for S/f (its SIGCHLD came first).
 mksvc "$S/f"
 check "later scan" wait_until 30 ran "$S/f"
@@ -134,5 +134,5 @@ SVPID=$first
 cpid=$(children "$(sup_pid "$S/c")")
 stop_svscan "$first"
 same "svscan exits 0 on TERM" 0 "$SVRC"
-check "service taken down by TERM" wait_until 30 dead "$cpid"
+check "service taken down by TERM" wait_until 30 gone "$cpid"
 done_testing

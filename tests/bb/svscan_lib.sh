@@ -16,17 +16,11 @@ start_svscan() {
 	_svpids="$_svpids $SVPID"
 }
 
-# dead PID: the process is gone or a zombie.
-dead() {
-	[ -e "/proc/$1/stat" ] || return 0
-	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
-}
-
 # stop_svscan PID: SIGTERM, then waits for it (bounded: after 120 s it is
 # killed, and $SVRC is then 137); its exit code in $SVRC.
 stop_svscan() {
 	kill -TERM "$1" 2>/dev/null
-	if ! wait_until 120 dead "$1"; then
+	if ! wait_until 120 gone "$1"; then
 		diag "svscan $1 still running 120 s after SIGTERM: killed"
 		kill -KILL "$1" 2>/dev/null
 	fi
@@ -36,7 +30,7 @@ stop_svscan() {
 
 _svscan_cleanup() {
 	for _p in $_svpids; do
-		dead "$_p" || stop_svscan "$_p"
+		gone "$_p" || stop_svscan "$_p"
 	done
 	for _p in $_svextra; do
 		kill -KILL "$_p" 2>/dev/null
@@ -62,7 +56,6 @@ ran() { [ -s "$1/ran" ]; }
 ran_n() { [ "$(ran_count "$1")" -ge "$2" ]; }
 ran_count() { if [ -e "$1/ran" ]; then wc -l <"$1/ran" | tr -d ' '; else echo 0; fi; }
 
-alive() { ! dead "$1"; }
 
 # children PID: direct children of PID, one line.
 children() { echo $(cat /proc/"$1"/task/*/children 2>/dev/null); }

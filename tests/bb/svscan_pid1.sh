@@ -58,7 +58,7 @@ run_pid1() {
 		diag "orphaner: ran $(ran_count "$S/orphaner") times; $(svstat "$S/orphaner")"
 	fi
 	kill "-$2" "$svpid"
-	wait_until 120 dead "$upid" || kill -KILL "$upid"
+	wait_until 120 gone "$upid" || kill -KILL "$upid"
 	wait "$upid"
 	same "$1: svscan exits 0" 0 "$?"
 	check "$1: no process of the namespace survives" wait_until 30 ns_empty "$ns"

@@ -22,8 +22,8 @@ none_in() {
 	readlink /proc/[0-9]*/cwd 2>/dev/null |
 		awk -v d="$1/" 'index($0, d) == 1 { f = 1 } END { exit f }'
 }
-all_dead() {
-	for _p in "$@"; do dead "$_p" || return 1; done
+all_gone() {
+	for _p in "$@"; do gone "$_p" || return 1; done
 }
 
 S=$T/service
@@ -43,7 +43,7 @@ procs=$(descendants "$SVPID")
 check "processes under svscan: supervises, services, loggers" test "$(echo $procs | wc -w)" -ge 11
 stop_svscan "$SVPID"
 same "SIGTERM: exit 0" 0 "$SVRC"
-check "every service, logger and supervise has exited" wait_until 30 all_dead $procs
+check "every service, logger and supervise has exited" wait_until 30 all_gone $procs
 check "no process left in the services" wait_until 30 none_in "$S"
 check "no line lost (a)" log_complete "$S/a/log/main" "$W"
 check "no line lost (b)" log_complete "$S/b/log/main" "$T/wb"
@@ -70,7 +70,7 @@ procs=$(descendants "$SVPID")
 stop_svscan "$SVPID"
 same "grace period over: exit 0" 0 "$SVRC"
 check "grace period over: reported" err_has "deaf did not stop in time: killing it"
-check "grace period over: service killed" wait_until 30 all_dead $procs
+check "grace period over: service killed" wait_until 30 all_gone $procs
 check "grace period over: no process left" wait_until 30 none_in "$S2"
 
 # TERM at once, while supervises are still starting: nothing is left behind.
@@ -83,7 +83,7 @@ wait_until 30 sups_at_least 3
 procs=$(descendants "$SVPID")
 stop_svscan "$SVPID"
 same "early TERM: exit 0" 0 "$SVRC"
-check "early TERM: every supervise started has exited" wait_until 30 all_dead $procs
+check "early TERM: every supervise started has exited" wait_until 30 all_gone $procs
 check "early TERM: no process left in the services" wait_until 30 none_in "$S3"
 for d in "$S3"/s*; do
 	[ -e "$d/supervise/status" ] || continue

@@ -11,7 +11,6 @@
 # left alive can reach.
 . "$DT_SRCDIR/tests/bb/lib.sh"
 . "$DT_SRCDIR/tests/bb/svscan_lib.sh"
-. "$DT_SRCDIR/tests/bb/cglib.sh"
 
 need_root
 cg_private || skip_all "cannot make a private cgroup v2 directory here (no cgroup v2)"
@@ -35,10 +34,10 @@ track_extra "$p"
 wait_until 30 test -p "$T/gone/supervise/control"
 rm -rf "$T/gone"
 kill -TERM $SVPID
-check "(a) svscan exits" wait_until 60 dead $SVPID
+check "(a) svscan exits" wait_until 60 gone $SVPID
 wait $SVPID
 same "(a) svscan exit code" 0 "$?"
-check "(a) the service of the removed directory is gone" wait_until 30 dead "$p"
+check "(a) the service of the removed directory is gone" wait_until 30 gone "$p"
 if grep -q "did not stop in time" "$T/err.svscan"; then
 	fail "(a) its supervise was reached without a kill"
 	diag "$(cat "$T/err.svscan")"
@@ -63,12 +62,12 @@ c=$(cat "$T/deaf/child")
 m=$(cat "$T/deaf/main")
 track_extra "$c" "$m"
 kill -TERM $SVPID
-check "(b) svscan exits" wait_until 60 dead $SVPID
+check "(b) svscan exits" wait_until 60 gone $SVPID
 wait $SVPID
 same "(b) svscan exit code" 0 "$?"
 check "(b) it said what it killed" grep -q "deaf did not stop in time: killing it" "$T/err.svscan"
-check "(b) the main process is gone" wait_until 30 dead "$m"
-check "(b) its child, which ignored TERM too, is gone" wait_until 30 dead "$c"
+check "(b) the main process is gone" wait_until 30 gone "$m"
+check "(b) its child, which ignored TERM too, is gone" wait_until 30 gone "$c"
 check "(b) the cgroup is removed" wait_until 30 no_tree
 
 done_testing

@@ -65,7 +65,7 @@ check "readproctitle runs beside svscan" test -n "$RPPID"
 track $RPPID
 kill -TERM "$SVPID"
 check "svscanboot is svscan" test "$SVPID" = "$bootpid"
-check "svscanboot ends on SIGTERM" wait_until 120 dead "$bootpid"
-check "readproctitle ends with svscan" wait_until 30 dead "$RPPID"
+check "svscanboot ends on SIGTERM" wait_until 120 gone "$bootpid"
+check "readproctitle ends with svscan" wait_until 30 gone "$RPPID"
 check "service down" sh -c '! svstat "$1" | grep -q ": up "' - "$S/a"
 done_testing

@@ -42,8 +42,6 @@ status=$(repeat 255 s)
 	_fill=$(($1 - ${#_head} - ${#_tail}))
 	printf '%s%s%s' "$_head" "$(repeat "$_fill" f)" "$_tail"
 }
-# gone_pid PID: no such process, or a zombie.
-gone_pid() { [ ! -d "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 # put_state DIR SIZE PID SPID: supervise/state replaced by rename, as
 # supervise replaces it.
 put_state() {
@@ -100,7 +98,7 @@ put_state w $((MAX + 1)) 4242 $fake_pid
 expect_exit 99 "svwait -r: a file over the maximum is not believed" svwait -r -t 0 w
 expect_exit 0 "svwait -u: ... the status still says up" svwait -u -t 0 w
 echo exit >w/fake.cmd
-check "the stand-in exits" wait_until 30 gone_pid $fake_pid
+check "the stand-in exits" wait_until 30 gone $fake_pid
 
 # ---- status= end to end: NOTIFY_SOCKET, supervise, svstat -k ----
 if ! command -v perl >/dev/null 2>&1; then
@@ -135,7 +133,7 @@ same "STATUS=: status is the last line" "status=$want" "$(tail -n 1 s/supervise/
 same "STATUS=: svstat -k shows it escaped" \
 	"status=a?b%20c%3D$(repeat 249 x)" "$(svstat -k s | tr ' ' '\n' | tail -n 1)"
 svc -dx s
-check "supervise exits" wait_until 30 gone_pid $sup
+check "supervise exits" wait_until 30 gone $sup
 # Once the service is down, its status goes from the state file.
 check "STATUS=: gone with the service" sh -c '! grep -q "^status=" s/supervise/state'
 

@@ -173,7 +173,7 @@ cmd b "state down 0"
 bg -u -o -t 60 a b
 wait_until 30 settled
 echo exit >a/fake.cmd
-wait_until 30 dead $pa
+wait_until 30 gone $pa
 check "-o: one gone, still waiting" running
 echo exit >b/fake.cmd
 check "-o: all gone: 102" wait_until 30 rc_is 102
@@ -211,7 +211,7 @@ if have_ref supervise; then
 	wait_until 30 settled
 	svc -dx "$T/deb"
 	check "deb: -x after svc -dx" wait_until 30 rc_is 0
-	check "deb: supervise is gone" dead "$sup_pid"
+	check "deb: supervise is gone" gone "$sup_pid"
 	start_sup /usr/bin/supervise "$T/deb"
 	svc -d "$T/deb"
 	wait_until 30 status_down "$T/deb"

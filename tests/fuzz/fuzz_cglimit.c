@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: cglimit_parse() on any bytes, for every limit file.
- * Build: clang -g -fsanitize=fuzzer,address,undefined -I include -I . \
+ * Build: clang -g -fsanitize=fuzzer,address,undefined -I include \
  *   tests/fuzz/fuzz_cglimit.c src/lib/cglimit.c src/lib/scan.c */
 #include "config.h"
 

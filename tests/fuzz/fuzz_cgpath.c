@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: /proc/self/cgroup, /proc/self/mountinfo, cgroup.events
  * and cgroup.procs texts.
- * Build: clang -g -fsanitize=fuzzer,address,undefined -I include -I . \
+ * Build: clang -g -fsanitize=fuzzer,address,undefined -I include \
  *   tests/fuzz/fuzz_cgpath.c src/lib/cgpath.c */
 #include "config.h"
 

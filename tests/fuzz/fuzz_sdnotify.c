@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* libFuzzer harness: sd_notify datagrams and notification-fd files.
- * Build: clang -g -fsanitize=fuzzer,address,undefined -I include -I . \
+ * Build: clang -g -fsanitize=fuzzer,address,undefined -I include \
  *   tests/fuzz/fuzz_sdnotify.c src/lib/sdnotify.c src/lib/scan.c */
 #include "config.h"
 

@@ -18,7 +18,7 @@
 #include <lx/cgroup.h>
 #include <lx/evloop.h>
 
-#include "tests/linux/cgtest.h"
+#include "cgtest.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435

@@ -19,7 +19,7 @@
 #include <lx/cgroup.h>
 #include <lx/notify.h>
 
-#include "tests/linux/cgtest.h"
+#include "cgtest.h"
 
 /* Each test's socket in a directory of its own (parallel runs apart). */
 static char sockdir[64], sockpath[96];
