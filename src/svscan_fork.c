@@ -31,7 +31,7 @@
 #include <dt/fdio.h>
 
 #include "linux/compat.h"
-#include "src/supervise.h"
+#include "src/supervise_main.h"
 #include "src/svscan.h"
 
 /* Fields 26-28 and 45-51 of /proc/self/stat: the layout the kernel keeps
