@@ -2,14 +2,15 @@
 /* supervise: the service's cgroup (DESIGN.md section 4, "cgroups").
  * Containment (what is left after the main process goes is TERMed, then
  * killed after stray-grace, before finish and before the next start),
- * adoption of a main process a killed predecessor left running, the limit
- * files, and the fallback to a process group per service where cgroup v2
- * cannot be used. */
+ * the limit files, and the fallback to a process group per service where
+ * cgroup v2 cannot be used. (Adopting what a killed predecessor left
+ * running is supervise_adopt.c's.) The actions return what happened
+ * (1: the service's processes are all gone) for the loop to feed to the
+ * state machine; nothing here feeds it. Calls only supervise_base.c of
+ * supervise's files. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,6 @@
 #include <dt/cglimit.h>
 #include <dt/die.h>
 #include <dt/fdio.h>
-#include <dt/svstate.h>
-#include <dt/svstatus.h>
-#include <lx/pidfd.h>
 
 #include "supervise.h"
 
@@ -103,101 +101,27 @@ void sv_cg_setup(struct sv *sv)
 	setup(sv);
 }
 
-/* What the predecessor wrote about its main process. */
-struct old {
-	pid_t pid;
-	char want;
-	int ready;
-	int has_stamp;
-	struct tai64n stamp;
-};
-
-static __attribute__((noinline)) void read_old(struct old *o)
-{
-	unsigned char rec[SVSTATUS_LEN];
-	struct svstatus st;
-	struct svstate *ss;
-	char *text;
-	int n;
-
-	memset(o, 0, sizeof *o);
-	n = sv_read_small("supervise/status", (char *)rec, sizeof rec);
-	if (n != SVSTATUS_LEN || svstatus_decode(rec, (size_t)n, &st) < 0)
-		return;
-	o->pid = (pid_t)st.pid;
-	o->want = st.want ? (char)st.want : 'o';
-	o->stamp = st.stamp;
-	o->has_stamp = 1;
-	/* Once, and rare: the heap, not 9 KiB of stack that would stay
-	 * resident; malloc_trim gives it back. */
-	ss = malloc(sizeof *ss);
-	text = malloc(SVSTATE_TEXT_MAX);
-	if (ss && text) {
-		if (svstate_read_at(AT_FDCWD, "supervise/state", text, ss) > 0)
-			o->ready = ss->state == SVS_READY && (pid_t)ss->pid == o->pid;
-	}
-	free(text);
-	free(ss);
-	malloc_trim(0);
-}
-
-int sv_cg_adopt(struct sv *sv, struct svfsm_event *init, struct svfsm_event *ad)
-{
-	struct old o;
-	int fd, r;
-
-	if (!sv->has_cg || lx_cgroup_populated(&sv->cg) != 1)
-		return 0;
-	read_old(&o);
-	/* lx_cgroup_adopt opens the pidfd first and checks membership after,
-	 * so a pid recycled by an outsider is never taken over. */
-	fd = lx_cgroup_adopt(&sv->cg, o.pid);
-	if (fd < 0) {
-		dt_warn("%s: processes left in %s/service by a previous supervise: stopping them",
-			sv->dir, sv->cg.path);
-		init->leftovers = 1;
-		return 0;
-	}
-	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, TAG_RUN);
-	if (r < 0)
-		dt_warn_errno(-r, "unable to watch %s/run", sv->dir);
-	sv->run.pid = o.pid;
-	sv->run.pidfd = fd;
-	sv->run.adopted = 1;
-	sv_event_now(ad, SVE_ADOPTED);
-	ad->pid = (uint32_t)o.pid;
-	ad->want = o.want;
-	ad->ready = o.ready;
-	ad->has_stamp = o.has_stamp;
-	ad->stamp = o.stamp;
-	sv->m.wait_ready = sv_ready_configured();
-	sv_ready_socket(sv, NULL);
-	return 1;
-}
-
-void sv_cg_strays_term(struct sv *sv)
+int sv_cg_strays_term(struct sv *sv)
 {
 	if (sv->has_cg) {
-		if (lx_cgroup_populated(&sv->cg) == 0) {
-			sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
-			return;
-		}
+		if (lx_cgroup_populated(&sv->cg) == 0)
+			return 1;
 		/* CONT as after svc -d: a stopped stray must see the TERM.
 		 * The end comes as EPOLLPRI on cgroup.events. */
 		lx_cgroup_signal(&sv->cg, SIGTERM);
 		lx_cgroup_signal(&sv->cg, SIGCONT);
-		return;
+		return 0;
 	}
 	/* The main process has been reaped, but while its group has members
 	 * the kernel does not give its pid (the group's id) to anyone else. */
 	if (sv->pgid > 0 && kill(-sv->pgid, SIGTERM) == 0) {
 		kill(-sv->pgid, SIGCONT);
-		return;
+		return 0;
 	}
-	sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+	return 1;
 }
 
-void sv_cg_strays_kill(struct sv *sv, uint32_t kills)
+int sv_cg_strays_kill(struct sv *sv, uint32_t kills)
 {
 	int r;
 
@@ -210,21 +134,20 @@ void sv_cg_strays_kill(struct sv *sv, uint32_t kills)
 		r = lx_cgroup_kill(&sv->cg);
 		if (r < 0)
 			dt_warn_errno(-r, "unable to kill what is left in %s/service", sv->cg.path);
-		return;
+		return 0;
 	}
 	/* No event tells when a process group is empty; SIGKILL cannot be
 	 * refused, so the group is taken as gone. */
 	if (sv->pgid > 0)
 		kill(-sv->pgid, SIGKILL);
-	sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+	return 1;
 }
 
-void sv_cg_on_events(struct sv *sv)
+int sv_cg_on_events(struct sv *sv)
 {
 	/* The read also re-arms EPOLLPRI; the machine ignores the event
 	 * unless it is clearing strays. */
-	if (lx_cgroup_populated(&sv->cg) == 0)
-		sv_feed_simple(sv, SVE_STRAYS_GONE, 0);
+	return lx_cgroup_populated(&sv->cg) == 0;
 }
 
 void sv_cg_fresh(struct sv *sv)

@@ -4,7 +4,10 @@
  * checked here, in the parent, before the clone: a bad value stops the
  * start with a message and counts as a failure (backoff), and the child
  * only makes system calls (NSS lookups and parsing are not for a child
- * between clone and execve). */
+ * between clone and execve). A start returns what happened as the event
+ * the state machine is to hear; the loop (supervise_core.c) feeds it.
+ * Calls supervise_cg.c (limits, a fresh leaf), supervise_ready.c (the
+ * readiness channels) and supervise_base.c, none of which calls here. */
 #include "config.h"
 
 #include <errno.h>
@@ -22,8 +25,6 @@
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
 #include <dt/oneline.h>
-#include <dt/sdnotify.h>
-#include <dt/svconf.h>
 #include <lx/capset.h>
 #include <lx/pidfd.h>
 
@@ -227,48 +228,11 @@ static int plan_caps(struct sv *sv, struct plan *p)
 	return 0;
 }
 
-static void close_pipe(struct sv *sv)
-{
-	if (sv->notify_rfd < 0)
-		return;
-	lx_evloop_del(&sv->loop, sv->notify_rfd);
-	fd_close(sv->notify_rfd);
-	sv->notify_rfd = -1;
-}
-
-static int plan_notify_fd(struct sv *sv, struct plan *p)
-{
-	char text[64];
-	const char *why = "bad value";
-	int n = sv_read_small("notification-fd", text, sizeof text), fds[2], r;
-
-	if (n == -ENOENT)
-		return 0;
-	if (n < 0)
-		return refuse(sv, "notification-fd", dt_strerror(-n));
-	if ((size_t)n == sizeof text ||
-	    sdnotify_parse_fd_file(text, (size_t)n, &p->notify_fd, &why) < 0) {
-		p->notify_fd = -1;
-		return refuse(sv, "notification-fd", why);
-	}
-	r = lx_notify_pipe(fds);
-	if (r == 0)
-		r = lx_evloop_add(&sv->loop, fds[0], EPOLLIN, TAG_NOTIFY_FD);
-	if (r < 0) {
-		p->notify_fd = -1;
-		return refuse(sv, "notification-fd", dt_strerror(-r));
-	}
-	close_pipe(sv);
-	sv->notify_rfd = fds[0];
-	p->pipe_w = fds[1];
-	return 0;
-}
-
 static int plan_run(struct sv *sv, struct plan *p)
 {
 	sv->svc_uid = (uid_t)-1;
 	if (sv_cg_limits(sv) < 0 || plan_user(sv, p) < 0 || plan_caps(sv, p) < 0 ||
-	    plan_notify_fd(sv, p) < 0)
+	    sv_ready_pipe(sv, &p->notify_fd, &p->pipe_w) < 0)
 		return -1;
 	if (sv_ready_socket(sv, &p->cred) < 0)
 		return -1;
@@ -276,7 +240,7 @@ static int plan_run(struct sv *sv, struct plan *p)
 	return 0;
 }
 
-void sv_start_run(struct sv *sv)
+enum svfsm_event_type sv_start_run(struct sv *sv)
 {
 	static char *const argv[] = { "./run", NULL };
 	struct plan p = { .name = "run", .notify_fd = -1, .pipe_w = -1 };
@@ -293,8 +257,7 @@ void sv_start_run(struct sv *sv)
 					      sv->dir);
 		}
 		sv->run_complaint = e + 1000 * dangling;
-		sv_feed_simple(sv, SVE_RUN_BAD, 0);
-		return;
+		return SVE_RUN_BAD;
 	}
 	sv->run_complaint = 0;
 	sv_cg_fresh(sv);
@@ -319,18 +282,17 @@ void sv_start_run(struct sv *sv)
 		malloc_trim(0);
 	}
 	if (r < 0) {
-		close_pipe(sv);
-		sv_feed_simple(sv, SVE_SPAWN_FAILED, 0);
-		return;
+		sv_ready_close(sv);
+		return SVE_SPAWN_FAILED;
 	}
 	sv->status[0] = '\0';
-	sv_feed_simple(sv, SVE_SPAWNED, (uint32_t)sv->run.pid);
+	return SVE_SPAWNED;
 }
 
 /* finish runs with supervise's own credentials (it may need them to clean
  * up after the service), in the service's cgroup so that what it leaves
  * behind is caught too. */
-void sv_start_finish(struct sv *sv, const int args[2])
+enum svfsm_event_type sv_start_finish(struct sv *sv, const int args[2])
 {
 	char a0[16], a1[16];
 	char *argv[] = { "./finish", a0, a1, NULL };
@@ -338,14 +300,11 @@ void sv_start_finish(struct sv *sv, const int args[2])
 	int dangling, e, r;
 
 	e = run_problem("finish", &dangling);
-	if (e == ENOENT && !dangling) {
-		sv_feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
-	}
+	if (e == ENOENT && !dangling)
+		return SVE_FINISH_SKIPPED;
 	if (e) {
 		dt_warn_errno(dangling ? ENOENT : e, "unable to start %s/finish", sv->dir);
-		sv_feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
+		return SVE_FINISH_SKIPPED;
 	}
 	snprintf(a0, sizeof a0, "%d", args[0]);
 	snprintf(a1, sizeof a1, "%d", args[1]);
@@ -353,245 +312,7 @@ void sv_start_finish(struct sv *sv, const int args[2])
 	r = spawn(sv, &sv->finish, TAG_FINISH, argv, &p);
 	if (r < 0) {
 		dt_warn_errno(-r, "unable to fork for %s/finish", sv->dir);
-		sv_feed_simple(sv, SVE_FINISH_SKIPPED, 0);
-		return;
+		return SVE_FINISH_SKIPPED;
 	}
-	sv_feed_simple(sv, SVE_FINISH_SPAWNED, (uint32_t)sv->finish.pid);
-}
-
-/* ---- readiness ------------------------------------------------------------ */
-
-int sv_ready_configured(void)
-{
-	struct stat sb;
-
-	return stat("notification-fd", &sb) == 0 || stat("notify-socket", &sb) == 0;
-}
-
-/* environ with NOTIFY_SOCKET set to ours (an inherited one dropped). */
-static char **notify_env(const char *value)
-{
-	size_t n = 0, i, j = 0;
-	char **env, *var;
-
-	while (environ[n])
-		n++;
-	env = malloc(sizeof *env * (n + 2));
-	var = malloc(strlen(value) + sizeof "NOTIFY_SOCKET=");
-	if (!env || !var) {
-		free(env);
-		free(var);
-		return NULL;
-	}
-	strcpy(var, "NOTIFY_SOCKET=");
-	strcat(var, value);
-	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14))
-			env[j++] = environ[i];
-	env[j++] = var;
-	env[j] = NULL;
-	return env;
-}
-
-/* Where the socket goes (see lx/notify.h). A service that runs as
- * supervise's own user can reach supervise/ (0700, ours): the socket goes
- * there, if its absolute path fits a socket address. Otherwise, and for a
- * service with a `user`, into a directory of its own under a base that
- * only root writes: BASE/DEV-INO/notify, the directory owned by the
- * service's user. BASE is SUPERVISE_NOTIFY_DIR or /run/dtng-notify. */
-static int notify_path(struct sv *sv, int has_user, char *path, char *dir)
-{
-	const char *base = getenv("SUPERVISE_NOTIFY_DIR");
-	char *cwd;
-	int n = -1;
-
-	dir[0] = '\0';
-	if (!has_user && (cwd = getcwd(NULL, 0))) {
-		n = snprintf(path, LX_NOTIFY_NAME_MAX, "%s/supervise/notify", cwd);
-		free(cwd);
-		if (n > 0 && n < LX_NOTIFY_NAME_MAX)
-			return 0;
-	}
-	if (!base || !*base)
-		base = "/run/dtng-notify";
-	if (base[0] != '/')
-		return -EINVAL;
-	n = snprintf(dir, LX_NOTIFY_NAME_MAX, "%s/%llu-%llu", base, (unsigned long long)sv->dev,
-		     (unsigned long long)sv->ino);
-	if (n < 0 || n >= LX_NOTIFY_NAME_MAX - 8)
-		return -ENAMETOOLONG;
-	memcpy(path, dir, (size_t)n);
-	memcpy(path + n, "/notify", 8);
-	return lx_notify_base(base) < 0 ? -EPERM : 1;
-}
-
-void sv_ready_exit(struct sv *sv)
-{
-	if (sv->notify_sock < 0)
-		return;
-	fd_close(sv->notify_sock);
-	sv->notify_sock = -1;
-	if (sv->notify_path[0])
-		unlink(sv->notify_path);
-	if (sv->notify_dir[0])
-		rmdir(sv->notify_dir);
-}
-
-/* notify_env's array and its NOTIFY_SOCKET entry, always the last. */
-static void free_env_notify(struct sv *sv)
-{
-	char **e = sv->env_notify;
-	size_t n = 0;
-
-	if (!e)
-		return;
-	while (e[n])
-		n++;
-	if (n)
-		free(e[n - 1]);
-	free(e);
-	if (sv->env == e)
-		sv->env = NULL;
-	sv->env_notify = NULL;
-}
-
-static int open_socket(struct sv *sv, int has_user)
-{
-	char path[LX_NOTIFY_NAME_MAX], dir[LX_NOTIFY_NAME_MAX];
-	int fd, r;
-
-	r = notify_path(sv, has_user, path, dir);
-	if (r < 0)
-		return r;
-	if (dir[0] && (r = lx_notify_dir(dir, 0, 0)) < 0)
-		return r;
-	fd = lx_notify_open(path);
-	if (fd < 0)
-		return fd;
-	r = lx_evloop_add(&sv->loop, fd, EPOLLIN, TAG_NOTIFY_SOCK);
-	if (r < 0) {
-		fd_close(fd);
-		return r;
-	}
-	free_env_notify(sv);
-	sv->notify_sock = fd;
-	sv->notify_user = has_user;
-	memcpy(sv->notify_path, path, sizeof path);
-	memcpy(sv->notify_dir, dir, sizeof dir);
-	sv->env_notify = notify_env(path);
-	return sv->env_notify ? 0 : -ENOMEM;
-}
-
-int sv_ready_socket(struct sv *sv, const struct lx_capset_cred *cred)
-{
-	struct stat sb;
-	int has_user, r;
-
-	if (stat("notify-socket", &sb) < 0) {
-		/* Removed since the last start: the next run gets no
-		 * NOTIFY_SOCKET (the socket itself may stay). */
-		sv->env = NULL;
-		return 0;
-	}
-	has_user = cred ? (cred->flags & LX_CAPSET_F_USER) != 0 : stat("user", &sb) == 0;
-	if (sv->notify_sock >= 0 && sv->notify_user != has_user) {
-		lx_evloop_del(&sv->loop, sv->notify_sock);
-		sv_ready_exit(sv);
-	}
-	if (sv->notify_sock < 0 && (r = open_socket(sv, has_user)) < 0) {
-		dt_warn_errno(-r, "unable to start %s: notify-socket: unable to set up %s", sv->dir,
-			      r == -EPERM ? "its directory" : "the socket");
-		sv->env = NULL;
-		return -1;
-	}
-	/* The directory is the service user's: after an edit of `user`, the
-	 * new one's (a start knows the user; an adoption keeps it as is). */
-	if (cred && sv->notify_dir[0] &&
-	    (r = lx_notify_dir(sv->notify_dir, has_user ? cred->uid : 0,
-			       has_user ? cred->gid : 0)) < 0) {
-		dt_warn_errno(-r, "unable to start %s: notify-socket: unable to set up its "
-			      "directory", sv->dir);
-		return -1;
-	}
-	sv->env = sv->env_notify;
-	return 0;
-}
-
-void sv_ready_on_pipe(struct sv *sv)
-{
-	int r = lx_notify_fd_read(sv->notify_rfd);
-
-	if (r == 0)
-		return;
-	/* Ready once: the pipe has done its job (or was closed unused). */
-	close_pipe(sv);
-	if (r == 1)
-		sv_feed_simple(sv, SVE_READY, 0);
-}
-
-/* A flood of datagrams (from the service's own user or root: nobody else
- * can reach the socket) must not hold supervise busy: at most this many
- * are read per second; past that the socket is left unwatched until the
- * second is over, and the kernel makes senders wait (or drops, for
- * non-blocking ones) meanwhile. */
-#define NOTIFY_PER_SECOND 256
-
-void sv_ready_resume(struct sv *sv)
-{
-	sv->notify_resume_ns = 0;
-	if (sv->notify_sock >= 0 &&
-	    lx_evloop_add(&sv->loop, sv->notify_sock, EPOLLIN, TAG_NOTIFY_SOCK) < 0)
-		dt_warn("unable to watch the notify socket of %s", sv->dir);
-}
-
-/* 1 if another datagram may be read in this second; else the socket is
- * set aside until the second is over. */
-static int notify_budget(struct sv *sv)
-{
-	uint64_t now = lx_now_mono_ns();
-
-	if (now - sv->notify_window_ns >= SVCONF_NS) {
-		sv->notify_window_ns = now;
-		sv->notify_count = 0;
-	}
-	if (sv->notify_count < NOTIFY_PER_SECOND)
-		return 1;
-	lx_evloop_del(&sv->loop, sv->notify_sock);
-	sv->notify_resume_ns = sv->notify_window_ns + SVCONF_NS;
-	return 0;
-}
-
-void sv_ready_on_socket(struct sv *sv)
-{
-	char buf[4096];
-	struct sdnotify_msg msg;
-	struct ucred cred;
-	ssize_t n;
-
-	while (notify_budget(sv) &&
-	       (n = lx_notify_recv(sv->notify_sock, buf, sizeof buf, &cred)) != -EAGAIN) {
-		sv->notify_count++;
-		if (n < 0) {
-			if (n == -EMSGSIZE)
-				continue;
-			return;
-		}
-		if (!sv->run.pid ||
-		    !lx_notify_sender_ok(sv->has_cg ? &sv->cg : NULL, sv->run.pid, sv->svc_uid,
-					 &cred))
-			continue;
-		if (sdnotify_parse(buf, (size_t)n, &msg) == 0)
-			continue;
-		if (msg.has_status) {
-			memcpy(sv->status, msg.status, sizeof sv->status);
-			sv->dirty = 1;
-		}
-		if (msg.ready)
-			sv_feed_simple(sv, SVE_READY, 0);
-	}
-}
-
-void sv_ready_close(struct sv *sv)
-{
-	close_pipe(sv);
+	return SVE_FINISH_SPAWNED;
 }

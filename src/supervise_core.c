@@ -7,7 +7,14 @@
  * fifo, the service cgroup's cgroup.events and the readiness channels;
  * every decision is made by the pure state machine in svfsm.c, this file
  * only performs what it says (supervise_cg.c: the cgroup; supervise_child.c:
- * starting run and finish). */
+ * starting run and finish; supervise_ready.c: readiness).
+ *
+ * Events go one way: a source (a signal, a control byte, a reaped child,
+ * the cgroup, readiness) or an action's report (a spawn's result, an empty
+ * cgroup) is posted to sv->q, and only drain(), called by the loop (and
+ * once at start-up, before it), hands them to svfsm_step and performs the
+ * actions. No action feeds the machine, so no action runs inside another
+ * one's set. */
 #include "config.h"
 
 #include <errno.h>
@@ -33,21 +40,39 @@
 
 #include "supervise.h"
 
-void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type)
+/* ---- the event queue ---------------------------------------------------- */
+
+static void post(struct sv *sv, const struct svfsm_event *ev)
 {
-	memset(ev, 0, sizeof *ev);
-	ev->type = type;
-	ev->mono_ns = lx_now_mono_ns();
-	ev->real_ns = lx_now_real_ns();
+	struct sv_queue *q = &sv->q;
+
+	/* See SV_QUEUE_MAX: a full queue is a broken bound, not load. */
+	if (q->len == SV_QUEUE_MAX)
+		dt_bug("%s: event queue full (event %d)", sv->dir, (int)ev->type);
+	q->ev[(q->head + q->len) % SV_QUEUE_MAX] = *ev;
+	q->len++;
 }
 
-void sv_feed_simple(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
+/* An event stamped now; pid for SVE_SPAWNED and SVE_FINISH_SPAWNED. */
+static void post_now(struct sv *sv, enum svfsm_event_type type, uint32_t pid)
 {
 	struct svfsm_event ev;
 
 	sv_event_now(&ev, type);
 	ev.pid = pid;
-	sv_feed(sv, &ev);
+	post(sv, &ev);
+}
+
+static int take(struct sv *sv, struct svfsm_event *ev)
+{
+	struct sv_queue *q = &sv->q;
+
+	if (!q->len)
+		return 0;
+	*ev = q->ev[q->head];
+	q->head = (q->head + 1) % SV_QUEUE_MAX;
+	q->len--;
+	return 1;
 }
 
 /* ---- files: status, state, the service's settings ---------------------- */
@@ -131,7 +156,7 @@ static void write_failed(struct sv *sv, const struct write_err *we)
 		sv->write_failing = 1;
 		dt_warn("%s: the service directory has been removed: taking the service "
 			"down, then exiting", sv->dir);
-		sv_feed_simple(sv, SVE_TERM, 0);
+		post_now(sv, SVE_TERM, 0);
 		return;
 	}
 	if (sv->write_failing)
@@ -180,18 +205,6 @@ static void announce(struct sv *sv)
 		write_failed(sv, &we);
 	else
 		sv->write_failing = 0;
-}
-
-int sv_read_small(const char *name, char *buf, size_t size)
-{
-	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = fd_read_full(fd, buf, size);
-	fd_close(fd);
-	return (int)n;
 }
 
 static void read_settings(struct sv *sv, struct svconf *c)
@@ -273,6 +286,7 @@ static void reap_strangers(struct sv *sv)
 	}
 }
 
+/* Posts at most two events (see SV_QUEUE_MAX). */
 static void reap_children(struct sv *sv)
 {
 	struct svfsm_event ev;
@@ -280,44 +294,54 @@ static void reap_children(struct sv *sv)
 	sv_event_now(&ev, SVE_RUN_EXITED);
 	if (reap(sv, &sv->run, &ev)) {
 		sv_ready_close(sv);
-		sv_feed(sv, &ev);
+		post(sv, &ev);
 	}
 	sv_event_now(&ev, SVE_FINISH_EXITED);
 	if (reap(sv, &sv->finish, &ev))
-		sv_feed(sv, &ev);
+		post(sv, &ev);
 	reap_strangers(sv);
 }
 
 /* ---- the machine's actions ---------------------------------------------- */
 
+/* Carries out one action set. What an action reports (a spawn's result,
+ * an empty cgroup) is posted, to be fed after this set is done: the
+ * machine asks for at most one such action per set, so this is the order
+ * it would hear it in anyway. */
 static void perform(struct sv *sv, const struct svfsm_actions *a)
 {
+	enum svfsm_event_type t;
+
 	if (a->flags & SVA_SIGNAL)
 		signal_child(&sv->run, a->sig);
 	if (a->flags & SVA_CONT)
 		signal_child(&sv->run, SIGCONT);
 	if (a->flags & SVA_KILL_FINISH)
 		signal_child(&sv->finish, SIGKILL);
-	if (a->flags & SVA_STRAYS_TERM)
-		sv_cg_strays_term(sv);
-	if (a->flags & SVA_STRAYS_KILL)
-		sv_cg_strays_kill(sv, a->strays_kills);
+	if ((a->flags & SVA_STRAYS_TERM) && sv_cg_strays_term(sv))
+		post_now(sv, SVE_STRAYS_GONE, 0);
+	if ((a->flags & SVA_STRAYS_KILL) && sv_cg_strays_kill(sv, a->strays_kills))
+		post_now(sv, SVE_STRAYS_GONE, 0);
 	/* Announcements are coalesced to one per wakeup, written after the
 	 * spawns: a restart forks first and renames after (on ext4 a rename
 	 * over an existing file flushes the new one, milliseconds), and the
 	 * files show where the wakeup ended, as 0.76's do. */
 	if (a->flags & SVA_ANNOUNCE)
 		sv->dirty = 1;
-	if (a->flags & SVA_SPAWN_FINISH)
-		sv_start_finish(sv, a->finish_args);
+	if (a->flags & SVA_SPAWN_FINISH) {
+		t = sv_start_finish(sv, a->finish_args);
+		post_now(sv, t, t == SVE_FINISH_SPAWNED ? (uint32_t)sv->finish.pid : 0);
+	}
 	if (a->flags & SVA_SPAWN_RUN) {
 		read_settings(sv, &sv->m.conf);
-		sv_start_run(sv);
+		t = sv_start_run(sv);
+		post_now(sv, t, t == SVE_SPAWNED ? (uint32_t)sv->run.pid : 0);
 	}
 	if (a->flags & SVA_EXIT) {
 		/* Descriptors first: the writes and the cgroup's removal below
 		 * each need one, and a supervise at its limit would leave a
-		 * stale status and a leaked cgroup. */
+		 * stale status and a leaked cgroup. What the last announce
+		 * may post (SIGTERM's equivalent) is moot: exiting is. */
 		lx_evloop_close(&sv->loop);
 		fd_close(sv->fd_control);
 		announce(sv);
@@ -327,12 +351,17 @@ static void perform(struct sv *sv, const struct svfsm_actions *a)
 	}
 }
 
-void sv_feed(struct sv *sv, const struct svfsm_event *ev)
+/* The only caller of svfsm_step: each event in turn, with the actions it
+ * asks for, until nothing is pending. */
+static void drain(struct sv *sv)
 {
+	struct svfsm_event ev;
 	struct svfsm_actions a;
 
-	svfsm_step(&sv->m, ev, &a);
-	perform(sv, &a);
+	while (take(sv, &ev)) {
+		svfsm_step(&sv->m, &ev, &a);
+		perform(sv, &a);
+	}
 }
 
 /* ---- setup, in 0.76's order and with its messages ------------------------ */
@@ -484,31 +513,67 @@ static void open_ok(struct sv *sv)
 
 /* ---- the loop -------------------------------------------------------------- */
 
-static void on_control(struct sv *sv)
-{
-	unsigned char buf[64];
-	struct svfsm_event ev;
-	ssize_t n, i;
+/* The event sources: each posts what one read brought (at most two
+ * events) and returns 0 when there is nothing more to read; the loop
+ * drains after each. */
 
-	while ((n = fd_read(sv->fd_control, buf, sizeof buf)) > 0) {
-		for (i = 0; i < n; i++) {
-			sv_event_now(&ev, SVE_CONTROL);
-			ev.ctl = buf[i];
-			sv_feed(sv, &ev);
-		}
-	}
+/* One byte per read: the machine hears a byte, and what its actions
+ * report, before the next byte (svc -du: the start's result first). */
+static int on_control(struct sv *sv)
+{
+	unsigned char c;
+	struct svfsm_event ev;
+
+	if (fd_read(sv->fd_control, &c, 1) != 1)
+		return 0;
+	sv_event_now(&ev, SVE_CONTROL);
+	ev.ctl = c;
+	post(sv, &ev);
+	return 1;
 }
 
-static void on_signals(struct sv *sv)
+static int on_signal(struct sv *sv)
 {
-	int sig;
+	int sig = lx_sigfd_read(&sv->sig);
 
-	while ((sig = lx_sigfd_read(&sv->sig)) > 0) {
-		if (sig == SIGTERM)
-			sv_feed_simple(sv, SVE_TERM, 0);
-		else if (sig == SIGCHLD)
-			reap_children(sv);
+	if (sig <= 0)
+		return 0;
+	if (sig == SIGTERM)
+		post_now(sv, SVE_TERM, 0);
+	else if (sig == SIGCHLD)
+		reap_children(sv);
+	return 1;
+}
+
+static void on_wakeup(struct sv *sv, enum tag tag)
+{
+	switch (tag) {
+	case TAG_SIGNAL:
+		while (on_signal(sv))
+			drain(sv);
+		break;
+	case TAG_CONTROL:
+		while (on_control(sv))
+			drain(sv);
+		break;
+	case TAG_RUN:
+	case TAG_FINISH:
+		reap_children(sv);
+		break;
+	case TAG_CGROUP:
+		if (sv_cg_on_events(sv))
+			post_now(sv, SVE_STRAYS_GONE, 0);
+		break;
+	case TAG_NOTIFY_FD:
+		if (sv_ready_on_pipe(sv))
+			post_now(sv, SVE_READY, 0);
+		break;
+	case TAG_NOTIFY_SOCK:
+		if (sv_ready_on_socket(sv))
+			post_now(sv, SVE_READY, 0);
+		break;
 	}
+	drain(sv);
 }
 
 static __attribute__((noreturn)) void loop(struct sv *sv)
@@ -520,9 +585,11 @@ static __attribute__((noreturn)) void loop(struct sv *sv)
 		uint64_t deadline = svfsm_deadline(&sv->m);
 
 		if (deadline && lx_now_mono_ns() >= deadline)
-			sv_feed_simple(sv, SVE_TIMER, 0);
+			post_now(sv, SVE_TIMER, 0);
+		drain(sv);
 		if (sv->dirty && (!sv->write_failing || lx_now_mono_ns() >= sv->retry_ns))
 			announce(sv);
+		drain(sv); /* a removed directory: SVE_TERM */
 		if (sv->cg_enter)
 			sv_cg_enter_self(sv);
 		if (sv->notify_resume_ns && lx_now_mono_ns() >= sv->notify_resume_ns)
@@ -534,17 +601,8 @@ static __attribute__((noreturn)) void loop(struct sv *sv)
 			deadline = sv->notify_resume_ns;
 		n = lx_evloop_wait(&sv->loop, ev, 8,
 				   lx_evloop_timeout_ms(deadline, lx_now_mono_ns()));
-		for (i = 0; i < n; i++) {
-			switch (ev[i].tag) {
-			case TAG_SIGNAL: on_signals(sv); break;
-			case TAG_CONTROL: on_control(sv); break;
-			case TAG_RUN:
-			case TAG_FINISH: reap_children(sv); break;
-			case TAG_CGROUP: sv_cg_on_events(sv); break;
-			case TAG_NOTIFY_FD: sv_ready_on_pipe(sv); break;
-			case TAG_NOTIFY_SOCK: sv_ready_on_socket(sv); break;
-			}
-		}
+		for (i = 0; i < n; i++)
+			on_wakeup(sv, (enum tag)ev[i].tag);
 	}
 }
 
@@ -571,13 +629,15 @@ void supervise_main(int argc, char **argv)
 	open_control(sv);
 	sv_event_now(&ev, SVE_INIT);
 	ev.normally_up = stat("down", &sb) < 0;
-	adopted = sv_cg_adopt(sv, &ev, &adopt);
+	adopted = sv_adopt(sv, &ev, &adopt);
 	/* stray-grace and timeout-kill apply before any start here. */
 	if (adopted || ev.leftovers)
 		read_settings(sv, &sv->m.conf);
-	sv_feed(sv, &ev);
+	post(sv, &ev);
 	if (adopted)
-		sv_feed(sv, &adopt);
+		post(sv, &adopt);
+	/* Before the loop, so that status below says what INIT made. */
+	drain(sv);
 	/* compat: 0.76 writes status, then makes ok, then starts (the loop's
 	 * first turn, which also writes supervise/state: not here as well,
 	 * since every replaced file is an inode made and one freed, and on
@@ -585,6 +645,7 @@ void supervise_main(int argc, char **argv)
 	 * recently freed ones). */
 	if (write_status(sv, &we) < 0)
 		write_failed(sv, &we);
+	drain(sv); /* a removed directory: SVE_TERM, exiting before ok */
 	open_ok(sv);
 	loop(sv);
 }

@@ -32,7 +32,7 @@
 #include <dt/procstat.h>
 #include <lx/compat.h>
 
-#include "supervise.h"
+#include "supervise_main.h"
 #include "svscan.h"
 
 /* Fields 26-28 and 45-51 of /proc/self/stat: the layout the kernel keeps
@@ -179,7 +179,13 @@ void svscan_fork_become(const struct svscan *s, const char *name)
 	argv[1][nl] = '\0';
 	drop_table(s);
 	/* Every fd of svscan's (epoll, signalfd, inotify, the pipes of
-	 * other services) goes, as CLOEXEC would have taken it. */
+	 * other services) goes, as CLOEXEC would have taken it. Not
+	 * lx_pidfd_spawn's child hygiene, which supervise's run and finish
+	 * share: that one marks fds close-on-exec and ends in execve; this
+	 * child never execs, so they must really be closed, and svscan
+	 * wants no pidfd per child (it reaps with waitpid). The mask and
+	 * the fd limit were restored in svscan.c's child_setup, which the
+	 * exec'd supervise shares (doc/ARCHITECTURE.md). */
 	if (close_range(3, ~0U, 0) < 0) {
 		int fd, max = (int)sysconf(_SC_OPEN_MAX);
 

@@ -33,6 +33,9 @@ __attribute__((format(printf, 2, 3)))
 void dt_warn_errno(int err, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void dt_warn_sys(const char *fmt, ...);
+/* Internal invariant broken: print and abort() for a core dump. */
+__attribute__((format(printf, 1, 2), noreturn))
+void dt_bug(const char *fmt, ...);
 
 /* Formats "prog: KIND: MSG[: reason]\n" into buf (at most size bytes, always
  * NUL-terminated when size > 0); err < 0 means no reason. Returns the length

@@ -120,3 +120,13 @@ void dt_warn_sys(const char *fmt, ...)
 	emit("warning", err, fmt, ap);
 	va_end(ap);
 }
+
+void dt_bug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("internal error (please report)", -1, fmt, ap);
+	va_end(ap);
+	abort();
+}

@@ -3,16 +3,20 @@
  * sequences of events, as its loop would feed them: control bytes from the
  * fifo (anyone with write access can send any byte), exits, timers at any
  * time (clock jumps forward and back), SIGTERM, readiness, an empty
- * cgroup. The harness plays the caller: it performs each action at once
- * (a spawn is reported right away, as supervise.c does) and keeps its own
- * record of which processes exist. After every step the machine must agree
- * with that record and never:
+ * cgroup. The harness plays the caller as supervise_core.c does: each
+ * action set is performed whole, what it reports (a spawn's result) is
+ * posted to a queue of the loop's size, and the queue is drained before
+ * the next outside event; no recursion. It keeps its own record of which
+ * processes exist. After every step the machine must agree with that
+ * record and never:
  *  - start a main process while one (or finish) runs: two copies;
  *  - signal a main process that does not exist;
  *  - exit while a child or a stray remains;
  *  - rest with nothing running, wanting up, and no timer to start it;
  *  - hold a deadline of the wrong kind for its state;
- *  - produce a status or state it cannot write and read back. */
+ *  - produce a status or state it cannot write and read back;
+ *  - ask for more than one reporting action in one set (the bound of
+ *    supervise's queue, SV_QUEUE_MAX in src/supervise.h). */
 #include "config.h"
 
 #include <signal.h>
@@ -42,14 +46,24 @@ static unsigned byte(struct input *in)
 	return *in->p++;
 }
 
+/* As SV_QUEUE_MAX: an outside event plus the reports drained after it. */
+#define QUEUE_MAX 4
+
 struct world {
 	struct svfsm m;
 	uint64_t mono, real;
 	int run_alive, finish_alive, strays, exited;
 	uint32_t next_pid;
+	struct svfsm_event q[QUEUE_MAX];
+	unsigned qhead, qlen;
 };
 
-static void feed(struct world *w, struct input *in, struct svfsm_event *ev, int depth);
+static void post(struct world *w, const struct svfsm_event *ev)
+{
+	CHECK(w->qlen < QUEUE_MAX);
+	w->q[(w->qhead + w->qlen) % QUEUE_MAX] = *ev;
+	w->qlen++;
+}
 
 static void event(struct world *w, struct svfsm_event *ev, enum svfsm_event_type type)
 {
@@ -60,12 +74,15 @@ static void event(struct world *w, struct svfsm_event *ev, enum svfsm_event_type
 }
 
 /* What supervise.c does with the machine's actions, in its order. */
-static void perform(struct world *w, struct input *in, const struct svfsm_actions *a, int depth)
+static void perform(struct world *w, struct input *in, const struct svfsm_actions *a)
 {
 	struct svfsm_event ev;
 	unsigned choice;
 
 	CHECK(!(a->flags & ~0x1ffu));
+	/* One report per set at most: the queue's bound. */
+	CHECK(__builtin_popcount(a->flags & (SVA_STRAYS_TERM | SVA_STRAYS_KILL |
+					     SVA_SPAWN_FINISH | SVA_SPAWN_RUN)) <= 1);
 	if (a->flags & (SVA_SIGNAL | SVA_CONT))
 		CHECK(w->run_alive && w->m.pid);
 	if (a->flags & SVA_SIGNAL)
@@ -78,7 +95,6 @@ static void perform(struct world *w, struct input *in, const struct svfsm_action
 	}
 	if (a->flags & SVA_STRAYS_KILL)
 		CHECK(w->strays);
-	CHECK(depth < 8);
 	if (a->flags & SVA_SPAWN_FINISH) {
 		CHECK(!w->run_alive && !w->finish_alive && !w->strays);
 		choice = byte(in) & 1;
@@ -87,7 +103,7 @@ static void perform(struct world *w, struct input *in, const struct svfsm_action
 			ev.pid = w->next_pid++;
 			w->finish_alive = 1;
 		}
-		feed(w, in, &ev, depth + 1);
+		post(w, &ev);
 	}
 	if (a->flags & SVA_SPAWN_RUN) {
 		/* never a second copy, never beside finish or strays */
@@ -98,7 +114,7 @@ static void perform(struct world *w, struct input *in, const struct svfsm_action
 			ev.pid = w->next_pid++;
 			w->run_alive = 1;
 		}
-		feed(w, in, &ev, depth + 1);
+		post(w, &ev);
 	}
 	if (a->flags & SVA_EXIT) {
 		CHECK(!w->run_alive && !w->finish_alive && !w->strays);
@@ -158,12 +174,20 @@ static void invariants(struct world *w)
 	      back.failures == ss.failures);
 }
 
-static void feed(struct world *w, struct input *in, struct svfsm_event *ev, int depth)
+/* The loop's drain: an outside event, then what its actions report. */
+static void feed(struct world *w, struct input *in, const struct svfsm_event *ev)
 {
+	struct svfsm_event cur;
 	struct svfsm_actions a;
 
-	svfsm_step(&w->m, ev, &a);
-	perform(w, in, &a, depth);
+	post(w, ev);
+	while (w->qlen) {
+		cur = w->q[w->qhead];
+		w->qhead = (w->qhead + 1) % QUEUE_MAX;
+		w->qlen--;
+		svfsm_step(&w->m, &cur, &a);
+		perform(w, in, &a);
+	}
 }
 
 static void setup(struct world *w, struct input *in)
@@ -189,7 +213,7 @@ static void setup(struct world *w, struct input *in)
 	w->m.conf.stray_grace_ns = ((b >> 6) & 3) * NS;
 	event(w, &ev, SVE_INIT);
 	ev.normally_up = (b >> 5) & 1;
-	feed(w, in, &ev, 0);
+	feed(w, in, &ev);
 }
 
 static void advance(struct world *w, unsigned t)
@@ -271,7 +295,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			invariants(&w);
 			continue;
 		}
-		feed(&w, &in, &ev, 0);
+		feed(&w, &in, &ev);
 		invariants(&w);
 	}
 	return 0;
