@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: ISC */
+/* svstat -p: gathers what each DIR's files say (supervise/ok, status,
+ * state, the service's cgroup) and hands it to svprom_format, the one
+ * definition of the metrics. A file that cannot be read costs the values
+ * it holds and one message on stderr, never a line of the output: the
+ * whole text is printed at the end, every family in one piece. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dt/die.h>
+#include <dt/exitcode.h>
+#include <dt/fdio.h>
+#include <dt/svprom.h>
+#include <dt/svstate.h>
+#include <dt/svstatus.h>
+#include <lx/cgstat.h>
+
+#include "svstat.h"
+
+/* The small file name under dirfd into buf: its length, or -errno. */
+static int read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = fd_read_full(fd, buf, size);
+	fd_close(fd);
+	return (int)n;
+}
+
+static void warn_file(const char *dir, const char *file, int r)
+{
+	if (r == -EBADMSG)
+		dt_warn("%s: unable to read %s: bad format", dir, file);
+	else
+		dt_warn_errno(-r, "%s: unable to read %s", dir, file);
+}
+
+/* The service's leaf: service/ under the tree supervise recorded
+ * (cgroup=, a directory of the cgroup v2 mount that supervise found from
+ * /proc/self/mountinfo), believed only if it is cgroup v2. Its live
+ * process count replaces the state file's, taken at the last change. */
+static void look_cgroup(const char *dir, const char *tree, struct svprom_service *ps)
+{
+	char path[SVSTATE_CGROUP_MAX + 16];
+	struct lx_cgstat cs;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/service", tree);
+	fd = lx_cgstat_open(path);
+	if (fd < 0) {
+		if (fd == -EMEDIUMTYPE)
+			dt_warn("%s: its cgroup %s is not a cgroup v2 directory", dir, path);
+		else if (fd != -ENOENT)
+			dt_warn_errno(-fd, "%s: unable to open its cgroup %s", dir, path);
+		return;
+	}
+	lx_cgstat_read(fd, &cs);
+	fd_close(fd);
+	if (cs.err_file) {
+		char file[SVSTATE_CGROUP_MAX + 64];
+
+		snprintf(file, sizeof file, "%s/%s", path, cs.err_file);
+		warn_file(dir, file, cs.err);
+	}
+	if (cs.have & LX_CGSTAT_PROCS) {
+		ps->have |= SVPROM_PROCS;
+		ps->procs = cs.procs;
+	}
+	if (cs.have & LX_CGSTAT_MEMORY) {
+		ps->have |= SVPROM_MEMORY;
+		ps->memory_bytes = cs.memory_bytes;
+	}
+	if (cs.have & LX_CGSTAT_CPU) {
+		ps->have |= SVPROM_CPU;
+		ps->cpu_usec = cs.cpu_usec;
+	}
+	if (cs.have & LX_CGSTAT_OOM) {
+		ps->have |= SVPROM_OOM;
+		ps->oom_kills = cs.oom_kills;
+	}
+}
+
+static void from_state(const struct svstate *st, struct svprom_service *ps)
+{
+	ps->have |= SVPROM_STATE | SVPROM_SINCE | SVPROM_FAILURES;
+	ps->state = st->state;
+	ps->since = st->since;
+	ps->failures = st->failures;
+	if (st->has_starts) {
+		ps->have |= SVPROM_STARTS;
+		ps->starts = st->starts;
+	}
+	if (st->last_exit != SVS_EXIT_NONE) {
+		ps->have |= SVPROM_EXIT;
+		ps->exit_code = st->last_exit == SVS_EXIT_CODE ? st->last_code : -1;
+		ps->exit_signal = st->last_exit == SVS_EXIT_SIGNAL ? st->last_code : 0;
+	}
+	if (st->procs >= 0) {
+		ps->have |= SVPROM_PROCS;
+		ps->procs = (uint64_t)st->procs;
+	}
+}
+
+/* status: 0 or -errno (-EBADMSG: shorter than a record). */
+static int read_status(int dirfd, struct svstatus *out)
+{
+	char buf[SVSTATUS_LEN];
+	int n = read_at(dirfd, "supervise/status", buf, sizeof buf);
+
+	if (n < 0)
+		return n;
+	return svstatus_decode((const unsigned char *)buf, (size_t)n, out) < 0 ? -EBADMSG : 0;
+}
+
+static void look(const char *dir, struct svprom_service *ps)
+{
+	static char text[SVSTATE_TEXT_MAX];
+	static struct svstate st;
+	struct svstatus status;
+	int dfd, fd, rs, rt;
+
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		/* Nothing there: certainly nothing supervises it. */
+		if (errno == ENOENT || errno == ENOTDIR)
+			ps->have |= SVPROM_RUNNING;
+		dt_warn_sys("%s: unable to open", dir);
+		return;
+	}
+	fd = openat(dfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENXIO || errno == ENOENT)
+			ps->have |= SVPROM_RUNNING;
+		else
+			dt_warn_sys("%s: unable to open supervise/ok", dir);
+		fd_close(dfd);
+		return;
+	}
+	fd_close(fd);
+	ps->have |= SVPROM_RUNNING;
+	ps->running = 1;
+	rs = read_status(dfd, &status);
+	if (rs < 0)
+		warn_file(dir, "supervise/status", rs);
+	rt = svstate_read_at(dfd, "supervise/state", text, &st);
+	if (rt < 0 && rt != -ENOENT)
+		warn_file(dir, "supervise/state", rt);
+	/* As svstat -k: a state file whose pid is not the status's was left
+	 * by our supervise, and a daemontools 0.76 one runs now. */
+	if (rt >= 0 && (rs < 0 || st.pid == status.pid)) {
+		from_state(&st, ps);
+		if (strcmp(st.cgroup, "none") != 0)
+			look_cgroup(dir, st.cgroup, ps);
+	} else if (rs == 0) {
+		ps->have |= SVPROM_STATE | SVPROM_SINCE;
+		ps->state = status.pid ? SVS_UP : SVS_DOWN;
+		ps->since = status.stamp;
+	}
+	fd_close(dfd);
+}
+
+static void put_stdout(void *ctx, const char *s, size_t len)
+{
+	fwrite(s, 1, len, stdout);
+}
+
+void svstat_prom(int n, char **dirs)
+{
+	struct svprom_service *sv = calloc((size_t)n + 1, sizeof *sv);
+	size_t i, kept, size = 0;
+	char *labels, *p;
+
+	for (i = 0; i < (size_t)n; i++)
+		size += SVPROM_ESCAPED_MAX(strlen(dirs[i]));
+	labels = p = malloc(size + 1);
+	if (!sv || !labels)
+		dt_die_errno(DT_EX_TEMP, ENOMEM, "unable to allocate");
+	for (i = 0; i < (size_t)n; i++) {
+		sv[i].dir = dirs[i];
+		sv[i].label = p;
+		sv[i].label_len = svprom_escape(dirs[i], strlen(dirs[i]), p);
+		p += sv[i].label_len + 1;
+	}
+	kept = svprom_dedupe(sv, (size_t)n);
+	for (i = 0; i < kept; i++)
+		look(sv[i].dir, &sv[i]);
+	svprom_format(sv, kept, put_stdout, NULL);
+	free(labels);
+	free(sv);
+}
