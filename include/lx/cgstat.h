@@ -27,12 +27,12 @@ struct lx_cgstat {
 	int err;               /* its -errno (-EBADMSG: not the expected text) */
 };
 
-/* Opens path (O_RDONLY, O_DIRECTORY, close-on-exec) if it is a cgroup v2
- * directory: the fd, -EMEDIUMTYPE if it is some other directory, or
- * -errno of open(2). */
-int lx_cgstat_open(const char *path);
-/* Reads the files under dirfd (any directory: tests use plain files) into
- * out, cleared first. */
-void lx_cgstat_read(int dirfd, struct lx_cgstat *out);
+/* The longest path of a file read: the directory and the file name. */
+#define LX_CGSTAT_PATH 4200
+
+/* Reads the files of directory dir (a cgroup v2 directory; tests use
+ * plain files) into out, cleared first. A directory that is not there
+ * gives nothing and no error. */
+void lx_cgstat_read(const char *dir, struct lx_cgstat *out);
 
 #endif
