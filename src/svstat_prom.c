@@ -44,6 +44,38 @@ static void warn_file(const char *dir, const char *file, int r)
 		dt_warn_errno(-r, "%s: unable to read %s", dir, file);
 }
 
+/* The parent of the last tree seen (all of a svscan's services share one:
+ * ROOT) and an O_PATH fd of it, so that its long path is walked once. */
+static struct {
+	char path[SVSTATE_CGROUP_MAX];
+	int fd;
+} root = { "", -1 };
+
+/* fd of tree's parent (tree: an absolute path), its last component in
+ * *leaf; AT_FDCWD (and the whole tree) if it cannot be opened. */
+static int tree_parent(const char *tree, const char **leaf)
+{
+	const char *slash = strrchr(tree, '/');
+	size_t n = slash ? (size_t)(slash - tree) : 0;
+
+	*leaf = tree;
+	if (!slash || n == 0 || n >= sizeof root.path)
+		return AT_FDCWD;
+	if (root.fd < 0 || strlen(root.path) != n || memcmp(root.path, tree, n) != 0) {
+		if (root.fd >= 0)
+			fd_close(root.fd);
+		memcpy(root.path, tree, n);
+		root.path[n] = '\0';
+		root.fd = open(root.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root.fd < 0) {
+			root.path[0] = '\0';
+			return AT_FDCWD;
+		}
+	}
+	*leaf = slash + 1;
+	return root.fd;
+}
+
 /* The service's leaf: service/ under the tree supervise recorded
  * (cgroup=, a directory of the cgroup v2 mount that supervise found from
  * /proc/self/mountinfo). Its live process count replaces the state
@@ -52,9 +84,12 @@ static void look_cgroup(const char *dir, const char *tree, struct svprom_service
 {
 	char path[SVSTATE_CGROUP_MAX + 16];
 	struct lx_cgstat cs;
+	const char *leaf;
+	int fd = tree_parent(tree, &leaf);
 
+	snprintf(path, sizeof path, "%s/service", leaf);
+	lx_cgstat_read_at(fd, path, &cs);
 	snprintf(path, sizeof path, "%s/service", tree);
-	lx_cgstat_read(path, &cs);
 	if (cs.err_file) {
 		char file[SVSTATE_CGROUP_MAX + 64];
 

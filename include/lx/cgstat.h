@@ -27,12 +27,13 @@ struct lx_cgstat {
 	int err;               /* its -errno (-EBADMSG: not the expected text) */
 };
 
-/* The longest path of a file read: the directory and the file name. */
-#define LX_CGSTAT_PATH 4200
-
 /* Reads the files of directory dir (a cgroup v2 directory; tests use
  * plain files) into out, cleared first. A directory that is not there
  * gives nothing and no error. */
 void lx_cgstat_read(const char *dir, struct lx_cgstat *out);
+/* The same for dir relative to dirfd: each path component of cgroupfs
+ * costs a slow lookup (kernfs takes no lock-free walk), so a caller that
+ * reads many cgroups of one parent opens the parent once. */
+void lx_cgstat_read_at(int dirfd, const char *dir, struct lx_cgstat *out);
 
 #endif
