@@ -179,6 +179,25 @@ same "a DIR given twice: once" 1 "$(grep -c 'running{service="old"}' out)"
 check "./old is another label" has out 'daemontools_supervise_running{service="./old"} 1'
 promcheck "a DIR given twice" out
 
+# ---- many DIRs: several readers, the output still in argument order ----
+i=0
+many=
+while [ $i -lt 300 ]; do
+	i=$((i + 1))
+	mkdir -p "many/$i/supervise"
+	many="$many many/$i"
+done
+svstat -p $many old $many st-up >out 2>err
+same "300 DIRs twice and two more: no message" "" "$(cat err)"
+same "300 DIRs twice and two more: each once, in order" \
+	"$(for d in $many old st-up; do echo "$d"; done)" \
+	"$(sed -n 's/^daemontools_supervise_running{service="\(.*\)"} [01]$/\1/p' out)"
+check "... an unsupervised one" has out 'daemontools_supervise_running{service="many/250"} 0'
+check "... a supervised one among them" \
+	has out 'daemontools_service_state{service="st-up",state="up"} 1'
+check "... its values" has out 'daemontools_service_starts_total{service="st-up"} 7'
+promcheck "300 DIRs" out
+
 # ---- unreadable files: what is readable, a message, never a broken line ----
 sv badstate
 status badstate '\071\060\0\0'
