@@ -74,7 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < b.n;) {
 		char *nl = memchr(b.p + i, '\n', b.n - i);
 
-		if (!nl || (memcmp(b.p + i, "# ", 2) != 0 && memcmp(b.p + i, "daemontools_", 12) != 0))
+		if (!nl)
+			__builtin_trap();
+		if (memcmp(b.p + i, "# ", 2) != 0 && memcmp(b.p + i, "daemontools_", 12) != 0)
 			__builtin_trap();
 		i = (size_t)(nl - b.p) + 1;
 	}
