@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* svstat: one line per DIR saying what its supervise reports. Plain output
- * is 0.76's text exactly; -k prints supervise/state as key=value pairs. */
+ * is 0.76's text exactly; -k prints supervise/state as key=value pairs;
+ * -p prints Prometheus metrics (svstat_prom.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +20,8 @@
 #include <dt/svstate.h>
 #include <dt/svstatfmt.h>
 #include <dt/svstatus.h>
+
+#include "svstat.h"
 
 enum look { LOOK_ERR, LOOK_UNSUPERVISED, LOOK_OK };
 
@@ -175,8 +178,14 @@ int main(int argc, char **argv)
 
 	dt_progname = "svstat";
 	/* compat: 0.76 takes no options; only a first argument of exactly -k
-	 * is ours, anything else is a DIR (./-k names a directory "-k"). Not
-	 * optparse: it would make "-x", "--" or "-kx" options, not DIRs. */
+	 * or -p is ours, anything else is a DIR (./-k names a directory "-k").
+	 * Not optparse: it would make "-x", "--" or "-kx" options, not DIRs. */
+	if (argc > 1 && strcmp(argv[1], "-p") == 0) {
+		svstat_prom(argc - 2, argv + 2);
+		/* compat: as the plain output, write errors are not noticed */
+		fflush(stdout);
+		return DT_EX_OK;
+	}
 	if (argc > 1 && strcmp(argv[1], "-k") == 0) {
 		kv = 1;
 		i = 2;

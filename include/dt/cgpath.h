@@ -50,6 +50,12 @@ int cgpath_events_populated(const char *text, size_t len);
  * or cgroup.subtree_control text, else 0. */
 int cgpath_has_word(const char *text, size_t len, const char *word);
 
+/* A number from a cgroup file: with key NULL, a file that is one number
+ * (memory.current); else the value of the "key N" line of a flat-keyed
+ * file (cpu.stat usage_usec, memory.events oom_kill). -ENOENT: no such
+ * line; -EINVAL: not a number (memory.max's "max" included); -ERANGE. */
+int cgpath_u64(const char *text, size_t len, const char *key, uint64_t *out);
+
 /* Incremental parser of cgroup.procs (one pid per line), fed chunk by chunk
  * so the file is never held whole. Zero the struct before the first chunk.
  * Each complete pid is stored in pids[count] while count < max (pids may be

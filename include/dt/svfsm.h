@@ -117,6 +117,7 @@ struct svfsm {
 	uint32_t pid;         /* main process, 0 if none */
 	uint32_t finish_pid;
 	uint32_t failures;    /* k: failures in a row */
+	uint64_t starts;      /* SVE_SPAWNED reports: starts of run (state's starts=) */
 	uint64_t started_ns;  /* monotonic start of the main process */
 	uint64_t restart_delay_ns;
 	enum svfsm_deadline deadline_kind;

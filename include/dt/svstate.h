@@ -5,9 +5,9 @@
 /* supervise/state: everything 0.76's 18-byte status cannot hold, as text,
  * one "key=value" per line, replaced atomically (state.new + rename) on
  * every change. Keys (DESIGN.md section 4), in this order: state pid
- * since ready_since want paused normally next_start failures last_exit
- * procs cgroup supervise_pid, then status (the service's last STATUS=,
- * only when it has one). Readers ignore unknown keys so the file can grow.
+ * since ready_since want paused normally next_start failures starts
+ * last_exit procs cgroup supervise_pid, then status (the service's last
+ * STATUS=, only when it has one). Readers ignore unknown keys so the file can grow.
  * This file is the format's one definition: supervise writes the text that
  * svstate_format makes, and svstat, svwait and supervise read it with
  * svstate_read. Pure functions, no I/O, except svstate_read*(). */
@@ -26,6 +26,10 @@ enum svstate_state {
 	SVS_STOPPING,
 	SVS_FINISHING,
 	SVS_BACKOFF,
+	/* Not a state: their number. Every list of states (the names in
+	 * svstate.c, svstat -p's state series) runs up to it, so a state
+	 * added above appears everywhere at once. */
+	SVS_NSTATES
 };
 
 enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
@@ -49,6 +53,10 @@ struct svstate {
 	int has_next_start;
 	struct tai64n next_start;
 	uint32_t failures;
+	uint64_t starts;  /* starts of run since this supervise started */
+	int has_starts;   /* svstate_parse: the file had starts= (older
+			   * supervises did not write it); not read by
+			   * svstate_format, which always writes it */
 	enum svstate_exit last_exit;
 	int last_code;    /* exit code or signal number */
 	int64_t procs;    /* processes in the service cgroup; -1 unknown */

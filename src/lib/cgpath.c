@@ -272,6 +272,45 @@ int cgpath_has_word(const char *text, size_t len, const char *word)
 	return 0;
 }
 
+/* [p, p + n) is exactly a decimal number, maybe then spaces or tabs. */
+static int number(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return -EINVAL;
+	for (; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int cgpath_u64(const char *text, size_t len, const char *key, uint64_t *out)
+{
+	const char *end = text + len;
+	struct span line;
+	size_t k;
+
+	if (!key) {
+		if (!next_line(&text, end, &line))
+			return -EINVAL;
+		return number(line.p, line.n, out);
+	}
+	k = strlen(key);
+	while (next_line(&text, end, &line))
+		if (line.n > k && memcmp(line.p, key, k) == 0 && line.p[k] == ' ')
+			return number(line.p + k + 1, line.n - k - 1, out);
+	return -ENOENT;
+}
+
 static void pid_done(struct cgpath_pids *st, pid_t *pids, size_t max)
 {
 	if (st->junk || !st->digits || st->cur == 0 || st->cur > INT32_MAX) {

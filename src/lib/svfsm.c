@@ -207,6 +207,7 @@ static void on_spawn_result(struct svfsm *m, const struct svfsm_event *ev,
 {
 	m->spawning = 0;
 	if (ev->type == SVE_SPAWNED) {
+		m->starts++;
 		on_spawned(m, ev, act);
 	} else if (ev->type == SVE_RUN_BAD) {
 		backoff(m, ev, act, SVFSM_RETRY_NS);
@@ -487,6 +488,7 @@ void svfsm_state(const struct svfsm *m, struct svstate *out)
 	out->has_next_start = m->has_next_start;
 	out->next_start = m->next_start;
 	out->failures = m->failures;
+	out->starts = m->starts;
 	out->last_exit = m->last_exit;
 	out->last_code = m->last_code;
 }

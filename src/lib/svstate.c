@@ -9,7 +9,7 @@
 #include <dt/scan.h>
 #include <dt/svstate.h>
 
-static const char *const names[] = {
+static const char *const names[SVS_NSTATES] = {
 	[SVS_DOWN] = "down",
 	[SVS_STARTING] = "starting",
 	[SVS_UP] = "up",
@@ -18,6 +18,9 @@ static const char *const names[] = {
 	[SVS_FINISHING] = "finishing",
 	[SVS_BACKOFF] = "backoff",
 };
+
+/* A state without a name would print as "unknown" and never parse. */
+_Static_assert(sizeof names / sizeof names[0] == SVS_NSTATES, "a state without a name");
 
 const char *svstate_name(enum svstate_state s)
 {
@@ -68,18 +71,22 @@ static void puts_(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
-static void put_i64(struct out *o, int64_t v)
+static void put_u64(struct out *o, uint64_t u)
 {
 	char d[24];
 	int i = sizeof d;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
 	do
 		d[--i] = (char)('0' + u % 10);
-	while ((u /= 10) && i > 1);
-	if (v < 0)
-		d[--i] = '-';
+	while ((u /= 10) && i > 0);
 	put(o, d + i, sizeof d - (size_t)i);
+}
+
+static void put_i64(struct out *o, int64_t v)
+{
+	if (v < 0)
+		put(o, "-", 1);
+	put_u64(o, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 static void put_label(struct out *o, int has, const struct tai64n *t)
@@ -135,6 +142,8 @@ int svstate_format(const struct svstate *st, char *buf, size_t size)
 	put_label(&o, st->has_next_start, &st->next_start);
 	puts_(&o, "\nfailures=");
 	put_i64(&o, st->failures);
+	puts_(&o, "\nstarts=");
+	put_u64(&o, st->starts);
 	puts_(&o, "\nlast_exit=");
 	if (st->last_exit == SVS_EXIT_CODE) {
 		puts_(&o, "exit ");
@@ -159,16 +168,22 @@ int svstate_format(const struct svstate *st, char *buf, size_t size)
 	return (int)(size - o.left);
 }
 
-static int scan_u32(const char *v, size_t len, uint32_t *out)
+static int scan_u64_n(const char *v, size_t len, uint64_t *out)
 {
 	char tmp[24];
-	uint64_t x;
 
 	if (len == 0 || len >= sizeof tmp)
 		return -EINVAL;
 	memcpy(tmp, v, len);
 	tmp[len] = 0;
-	if (scan_u64(tmp, &x) < 0 || x > UINT32_MAX)
+	return scan_u64(tmp, out) < 0 ? -EINVAL : 0;
+}
+
+static int scan_u32(const char *v, size_t len, uint32_t *out)
+{
+	uint64_t x;
+
+	if (scan_u64_n(v, len, &x) < 0 || x > UINT32_MAX)
 		return -EINVAL;
 	*out = (uint32_t)x;
 	return 0;
@@ -236,6 +251,10 @@ static int parse_field(const char *k, size_t klen, const char *v, size_t vlen, s
 		return scan_u32(v, vlen, &st->supervise_pid);
 	if (eq(k, klen, "failures"))
 		return scan_u32(v, vlen, &st->failures);
+	if (eq(k, klen, "starts")) {
+		st->has_starts = 1;
+		return scan_u64_n(v, vlen, &st->starts);
+	}
 	if (eq(k, klen, "since"))
 		return scan_label(v, vlen, &has, &st->since);
 	if (eq(k, klen, "ready_since"))

@@ -166,6 +166,8 @@ if our_supervise; then
 		wait_until 30 sh -c "svstat -k '$T/ours' | grep -q ' state=up '"
 	check "-k with our supervise: supervise_pid" \
 		sh -c "svstat -k '$T/ours' | grep -q ' supervise_pid=$sup_pid\$'"
+	same "-k with our supervise: starts=1 after the first start" "starts=1" \
+		"$(svstat -k "$T/ours" | tr ' ' '\n' | grep '^starts=')"
 	if have_ref svstat; then
 		compare "0.76 svstat reads our status" "$T/ours"
 	fi

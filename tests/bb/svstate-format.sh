@@ -31,6 +31,7 @@ paused=0
 normally=up
 next_start=
 failures=0
+starts=18446744073709551615
 last_exit=none
 procs=1
 cgroup=/$(repeat 4094 c)
@@ -66,6 +67,7 @@ kv() { tr ' ' '\n' <out | sed -n "s/^$1=//p"; }
 short() { awk '{ n = length($0); print n ":" substr($0, 1, 8) "..." substr($0, n - 7) }'; }
 same "svstat -k: a file of the maximum size is read whole (supervise_pid after the cgroup)" \
 	"77" "$(kv supervise_pid)"
+same "svstat -k: starts, at its widest" "18446744073709551615" "$(kv starts)"
 same "svstat -k: ... the cgroup value whole" \
 	"$(echo "/$(repeat 4094 c)" | short)" "$(kv cgroup | short)"
 same "svstat -k: ... and the status, the last pair" \
@@ -126,6 +128,7 @@ track $sup
 # supervise/status is written once supervise/ok is open: svwait can look.
 wait_until 30 test -s s/supervise/status
 expect_exit 0 "STATUS=: the service gets ready" svwait -r -t 30 s
+same "starts=: one start of run so far" "starts=1" "$(grep '^starts=' s/supervise/state)"
 want="a?b c=$(repeat 249 x)"
 same "STATUS=: kept in supervise/state, cut to 255 bytes, control bytes as ?" \
 	"$want" "$(sed -n 's/^status=//p' s/supervise/state)"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* libFuzzer harness: /proc/self/cgroup, /proc/self/mountinfo, cgroup.events
- * and cgroup.procs texts.
+/* libFuzzer harness: /proc/self/cgroup, /proc/self/mountinfo, cgroup.events,
+ * cgroup.procs, memory.current, cpu.stat and memory.events texts.
  * Build: clang -g -fsanitize=fuzzer,address,undefined -I include \
  *   tests/fuzz/fuzz_cgpath.c src/lib/cgpath.c */
 #include "config.h"
@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 	char out[256], own[64];
+	uint64_t v;
 	struct cgpath_pids st = { 0 };
 	pid_t pids[4];
 	size_t half = size / 2;
@@ -27,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cgpath_mount(text, size, "/", out, 16);
 	cgpath_events_populated(text, size);
 	cgpath_has_word(text, size, "memory");
+	cgpath_u64(text, size, NULL, &v);
+	cgpath_u64(text, size, "usage_usec", &v);
 	cgpath_pids_feed(&st, text, half, pids, 4);
 	cgpath_pids_feed(&st, text + half, size - half, pids, 4);
 	cgpath_pids_end(&st, pids, 4);

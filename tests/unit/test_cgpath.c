@@ -214,3 +214,40 @@ Test(cgpath, is_tree_name)
 	for (i = 0; i < sizeof no / sizeof no[0]; i++)
 		cr_assert_eq(cgpath_is_tree_name(no[i]), 0, "%s", no[i]);
 }
+
+Test(cgpath, u64_single_number_and_keyed)
+{
+	static const char stat[] = "usage_usec 2500001\nuser_usec 2000000\nsystem_usec 500001\n";
+	static const char events[] = "low 0\nhigh 0\nmax 4\noom 2\noom_kill 1\noom_group_kill 0\n";
+	uint64_t v = 42;
+
+	cr_assert_eq(cgpath_u64(S("7340032\n"), NULL, &v), 0);
+	cr_assert_eq(v, 7340032);
+	cr_assert_eq(cgpath_u64(S("18446744073709551615"), NULL, &v), 0, "no newline");
+	cr_assert_eq(v, UINT64_MAX);
+	cr_assert_eq(cgpath_u64(S(stat), "usage_usec", &v), 0);
+	cr_assert_eq(v, 2500001);
+	cr_assert_eq(cgpath_u64(S(stat), "system_usec", &v), 0);
+	cr_assert_eq(v, 500001);
+	/* "oom" is not "oom_kill", nor "oom_kill" "oom_group_kill" */
+	cr_assert_eq(cgpath_u64(S(events), "oom_kill", &v), 0);
+	cr_assert_eq(v, 1);
+	cr_assert_eq(cgpath_u64(S(events), "oom", &v), 0);
+	cr_assert_eq(v, 2);
+}
+
+Test(cgpath, u64_errors)
+{
+	uint64_t v = 42;
+
+	cr_assert_eq(cgpath_u64(S("max\n"), NULL, &v), -EINVAL);
+	cr_assert_eq(cgpath_u64(S(""), NULL, &v), -EINVAL);
+	cr_assert_eq(cgpath_u64(S("\n"), NULL, &v), -EINVAL);
+	cr_assert_eq(cgpath_u64(S("-1\n"), NULL, &v), -EINVAL);
+	cr_assert_eq(cgpath_u64(S("18446744073709551616\n"), NULL, &v), -ERANGE);
+	cr_assert_eq(cgpath_u64(S("usage_usec 1\n"), "oom_kill", &v), -ENOENT);
+	cr_assert_eq(cgpath_u64(S("oom_kill\n"), "oom_kill", &v), -ENOENT);
+	cr_assert_eq(cgpath_u64(S("oom_kill x\n"), "oom_kill", &v), -EINVAL);
+	cr_assert_eq(cgpath_u64(S("oom_kill \n"), "oom_kill", &v), -EINVAL);
+	cr_assert_eq(v, 42);
+}

@@ -586,6 +586,43 @@ Test(svfsm, spawn_failure_is_a_failure)
 	cr_assert_eq(svfsm_deadline(&m), T0 + 3 * NS);
 }
 
+/* starts= counts the runs that really started: not a missing run, not a
+ * failed fork, not a report nobody asked for, not an adopted process. */
+Test(svfsm, starts_counts_each_run_started)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstate ss;
+	struct svfsm_event ev;
+
+	setup(&m, S_PENDING);
+	cr_assert_eq(m.starts, 0);
+	step(&m, at(SVE_TIMER, T0), &a);
+	step(&m, at(SVE_RUN_BAD, T0), &a);
+	step(&m, at(SVE_TIMER, T0 + NS), &a);
+	step(&m, at(SVE_SPAWN_FAILED, T0 + NS), &a);
+	cr_assert_eq(m.starts, 0);
+	step(&m, at(SVE_TIMER, T0 + 3 * NS), &a);
+	cr_assert_eq(a.flags, SVA_SPAWN_RUN);
+	spawned(&m, 100, T0 + 3 * NS);
+	spawned(&m, 101, T0 + 3 * NS); /* not spawning: ignored */
+	cr_assert_eq(m.starts, 1);
+	exited(&m, 0, 0, T0 + 20 * NS, &a); /* healthy: restarts at once */
+	step(&m, at(SVE_FINISH_SKIPPED, T0 + 20 * NS), &a);
+	cr_assert(a.flags & SVA_SPAWN_RUN);
+	spawned(&m, 102, T0 + 20 * NS);
+	svfsm_state(&m, &ss);
+	cr_assert_eq(ss.starts, 2);
+
+	setup(&m, S_PENDING);
+	ev = at(SVE_ADOPTED, T0);
+	ev.pid = 500;
+	ev.want = 'u';
+	step(&m, ev, &a);
+	cr_assert_eq(m.pid, 500);
+	cr_assert_eq(m.starts, 0);
+}
+
 Test(svfsm, finish_arguments)
 {
 	struct svfsm m;

@@ -25,6 +25,7 @@ static const char golden[] =
 	"normally=down\n"
 	"next_start=@4000000000000011075bcd15\n"
 	"failures=3\n"
+	"starts=18446744073709551615\n"
 	"last_exit=signal 9\n"
 	"procs=2\n"
 	"cgroup=/sys/fs/cgroup/dtng-1-2/service\n"
@@ -48,6 +49,7 @@ static void every_key(struct svstate *a)
 	a->next_start.sec = TAI64_UNIX_OFFSET + 7;
 	a->next_start.nano = 123456789;
 	a->failures = 3;
+	a->starts = UINT64_MAX;
 	a->last_exit = SVS_EXIT_SIGNAL;
 	a->last_code = 9;
 	a->procs = 2;
@@ -89,6 +91,8 @@ Test(svstate, golden_text_roundtrip)
 	cr_assert_eq(b.has_next_start, 1);
 	cr_assert_eq(b.next_start.nano, 123456789);
 	cr_assert_eq(b.failures, 3);
+	cr_assert_eq(b.has_starts, 1);
+	cr_assert_eq(b.starts, UINT64_MAX);
 	cr_assert_eq(b.last_exit, SVS_EXIT_SIGNAL);
 	cr_assert_eq(b.last_code, 9);
 	cr_assert_eq(b.procs, 2);
@@ -165,6 +169,24 @@ Test(svstate, parse_cuts_long_status)
 	text[n++] = '\n';
 	cr_assert_eq(svstate_parse(text, n, &b), 0);
 	cr_assert_eq(strlen(b.status), SVSTATE_STATUS_MAX - 1);
+}
+
+/* A file of a supervise from before starts= says nothing about starts
+ * (svstat -p then prints no starts_total); a bad value is refused. */
+Test(svstate, starts_absent_or_bad)
+{
+	static const char old[] = "state=up\npid=7\nfailures=0\n";
+	static struct svstate b;
+
+	cr_assert_eq(svstate_parse(old, sizeof old - 1, &b), 0);
+	cr_assert_eq(b.has_starts, 0);
+	cr_assert_eq(b.starts, 0);
+	cr_assert_eq(svstate_parse("state=up\nstarts=0\n", 18, &b), 0);
+	cr_assert_eq(b.has_starts, 1);
+	cr_assert_eq(svstate_parse("state=up\nstarts=-1\n", 19, &b), -EINVAL);
+	cr_assert_eq(svstate_parse("state=up\nstarts=\n", 17, &b), -EINVAL);
+	cr_assert_eq(svstate_parse("state=up\nstarts=18446744073709551616\n", 37, &b),
+		     -EINVAL);
 }
 
 /* ---- svstate_read: the file whole, in the writer's own maximum ---- */
