@@ -5,8 +5,8 @@
 /* supervise/state: everything 0.76's 18-byte status cannot hold, as text,
  * one "key=value" per line, replaced atomically (state.new + rename) on
  * every change. Keys (DESIGN.md section 4), in this order: state pid
- * since ready_since want paused normally next_start failures last_exit
- * procs cgroup supervise_pid, then status (the service's last STATUS=,
+ * since ready_since want paused normally next_start failures failed_by
+ * last_exit procs cgroup supervise_pid, then status (the service's last STATUS=,
  * only when it has one). Readers ignore unknown keys so the file can grow.
  * This file is the format's one definition: supervise writes the text that
  * svstate_format makes, and svstat, svwait and supervise read it with
@@ -26,9 +26,13 @@ enum svstate_state {
 	SVS_STOPPING,
 	SVS_FINISHING,
 	SVS_BACKOFF,
+	SVS_FAILED,    /* gave up (give-up, or finish exited 125): no restart */
 };
 
 enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
+
+/* What made a service failed: "failed_by=" (empty), "give-up", "finish". */
+enum svstate_failed_by { SVS_FAILED_NONE, SVS_FAILED_GIVE_UP, SVS_FAILED_FINISH };
 
 #define SVSTATE_CGROUP_MAX 4096
 #define SVSTATE_STATUS_MAX SDNOTIFY_STATUS_MAX /* NUL included */
@@ -49,6 +53,7 @@ struct svstate {
 	int has_next_start;
 	struct tai64n next_start;
 	uint32_t failures;
+	enum svstate_failed_by failed_by;
 	enum svstate_exit last_exit;
 	int last_code;    /* exit code or signal number */
 	int64_t procs;    /* processes in the service cgroup; -1 unknown */
@@ -67,6 +72,8 @@ struct svstate {
 };
 
 const char *svstate_name(enum svstate_state s);
+/* "", "give-up" or "finish". */
+const char *svstate_failed_by_name(enum svstate_failed_by f);
 /* -EINVAL for an unknown name. */
 int svstate_from_name(const char *name, size_t len, enum svstate_state *out);
 /* Formats the whole file into buf (SVSTATE_TEXT_MAX bytes always suffice)

@@ -333,6 +333,30 @@ Test(svwaitcond, aggregation)
 	cr_assert_eq(svwait_exit_code(SVW_REACHED), 0);
 	cr_assert_eq(svwait_exit_code(SVW_LOST), 102);
 	cr_assert_eq(svwait_exit_code(SVW_WAIT), 99);
+	cr_assert_eq(svwait_exit_code(SVW_FAILED), 103);
+}
+
+Test(svwaitcond, failed_fails_up_and_ready_but_is_down)
+{
+	struct svwait_snap f = snap_state(SVS_FAILED, 0);
+	enum svwait_verdict fw[] = { SVW_FAILED, SVW_WAIT }, fl[] = { SVW_FAILED, SVW_LOST };
+	enum svwait_verdict fr[] = { SVW_FAILED, SVW_REACHED }, ff[] = { SVW_FAILED, SVW_FAILED };
+
+	cr_assert_eq(svwait_judge(SVW_UP, &f), SVW_FAILED);
+	cr_assert_eq(svwait_judge(SVW_READY, &f), SVW_FAILED);
+	cr_assert_eq(svwait_judge(SVW_DOWN, &f), SVW_REACHED);
+	cr_assert_eq(svwait_judge(SVW_EXIT, &f), SVW_WAIT);
+	/* 0.76's status cannot say failed: only supervise/state does */
+	f.has_state = 0;
+	f.has_status = 1;
+	cr_assert_eq(svwait_judge(SVW_UP, &f), SVW_WAIT);
+	cr_assert_eq(svwait_aggregate(0, fw, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(0, fl, 2), SVW_LOST);
+	cr_assert_eq(svwait_aggregate(0, fr, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(1, fw, 2), SVW_WAIT);
+	cr_assert_eq(svwait_aggregate(1, fl, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(1, fr, 2), SVW_REACHED);
+	cr_assert_eq(svwait_aggregate(1, ff, 2), SVW_FAILED);
 }
 
 /* ---- /proc/locks ---- */
