@@ -392,3 +392,30 @@ Test(proclocks, fdinfo)
 	cr_assert_eq(proclocks_fdinfo_locked(yes, sizeof yes - 1), 1);
 	cr_assert_eq(proclocks_fdinfo_locked(no, sizeof no - 1), 0);
 }
+
+Test(svlink_args, operands_and_timeout)
+{
+	char *a1[] = { "svlink", "d", NULL };
+	char *a2[] = { "svlink", "-t", "2.5", "d", "s", NULL };
+	char *a3[] = { "svlink", "-t0", "--", "-d", NULL };
+	char *b1[] = { "svlink", NULL };
+	char *b2[] = { "svlink", "a", "b", "c", NULL };
+	char *b3[] = { "svlink", "-t", "x", "d", NULL };
+	char *b4[] = { "svlink", "-u", "d", NULL };
+	char *b5[] = { "svlink", "", NULL };
+	char *b6[] = { "svlink", "-t", NULL };
+	uint64_t t = 7;
+
+	cr_assert_eq(svlink_parse_args(ARGC(a1), a1, &t), 1);
+	cr_assert_eq(t, 7);
+	cr_assert_eq(svlink_parse_args(ARGC(a2), a2, &t), 3);
+	cr_assert_eq(t, 2500000000ULL);
+	cr_assert_eq(svlink_parse_args(ARGC(a3), a3, &t), 3);
+	cr_assert_eq(t, 0);
+	cr_assert_eq(svlink_parse_args(ARGC(b1), b1, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b2), b2, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b3), b3, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b4), b4, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b5), b5, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b6), b6, &t), -EINVAL);
+}
