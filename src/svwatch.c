@@ -149,13 +149,31 @@ static void last_exit(const struct svstate *st, char *buf, size_t size)
 
 /* The up run that may prove the service healthy: recovered once it has
  * been up HEALTHY seconds (by supervise's own since label) with no change. */
+static uint64_t now_real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+}
+
+/* 0 once the run that began at since has been up HEALTHY, else how long
+ * it still has to go (ns, by the labels' own nanoseconds). */
+static uint64_t healthy_left(const struct svc *s, const struct svstate *st)
+{
+	int64_t sec = tai64n_unix_sec(&st->since);
+	uint64_t up = sec > 0 ? (uint64_t)sec * NS + st->since.nano : 0;
+	uint64_t at = up + healthy_ns(s), now = now_real_ns();
+
+	return at > now ? at - now : 0;
+}
+
 static void arm_healthy(struct svc *s, const struct svstate *st)
 {
-	uint64_t h = healthy_ns(s), now = now_real_s(), up = (uint64_t)tai64n_unix_sec(&st->since);
-	uint64_t left = up + (h + NS - 1) / NS > now ? (up + (h + NS - 1) / NS - now) * NS : 0;
-
 	s->up_pid = st->pid;
-	s->healthy_at = lx_now_mono_ns() + left;
+	s->healthy_at = lx_now_mono_ns() + healthy_left(s, st);
+	if (!s->healthy_at)
+		s->healthy_at = 1;
 }
 
 /* Looks at one service and turns what changed into events. report: say
@@ -222,6 +240,10 @@ static void healthy_check(struct ctx *c, struct svc *s)
 		look(c, s, 1);
 		return;
 	}
+	if (healthy_left(s, &st)) {
+		arm_healthy(s, &st);
+		return;
+	}
 	s->cond = C_OK;
 	snprintf(d, sizeof d, "%llu", (unsigned long long)(now_real_s() - s->fail_since));
 	queue(c, s, "recovered", d);
@@ -260,7 +282,7 @@ static struct svc *add(struct ctx *c, const char *name, int at_start)
 		return NULL;
 	}
 	s->wd_dir = s->wd_sup = -1;
-	s->pending = !at_start;
+	s->pending = 1; /* its first supervise is no incident */
 	return s;
 }
 

@@ -29,14 +29,15 @@ count_events() { cat "$E" 2>/dev/null | grep -c -- "$1"; }
 state_of() { sed -n "s/^$2=//p" "$1/supervise/state" 2>/dev/null; }
 failures_are() { [ "$(state_of "$1" failures)" = "$2" ]; }
 
-# c: a crash loop released by hand, give-up 5; HEALTHY 1 s for the
-# recovery below.
+# c: a crash loop released by hand, give-up 5; HEALTHY 3 s: long enough
+# that no run between two releases is healthy even on a loaded machine,
+# short enough for the recovery below.
 mkcrash() {
 	mkdir "$1"
 	mkfifo "$1/gate"
 	printf '#!/bin/sh\necho "start $$" >>log\nread x <gate\nexit 1\n' >"$1/run"
 	chmod +x "$1/run"
-	echo "0.01 0.01 1" >"$1/backoff"
+	echo "0.01 0.01 3" >"$1/backoff"
 }
 mkcrash "$T/c"
 echo 5 >"$T/c/give-up"
@@ -49,10 +50,19 @@ start_svscan "$S"
 wait_until 30 svok "$T/c" && wait_until 30 svok "$T/hang" && wait_until 30 svok "$T/bad"
 wait_until 30 ran "$T/hang"
 
-svwatch -t 1 "$S" "$T/alert" 2>"$T/watch.err" &
+# x gives up at its first run before svwatch starts: with -i, svwatch
+# reports it, and a handler runs only once its first look at every
+# service is over, so that event says svwatch is watching.
+mkdir "$T/x"
+printf '#!/bin/sh\nexit 1\n' >"$T/x/run"
+chmod +x "$T/x/run"
+echo 1 >"$T/x/give-up"
+ln -s "$T/x" "$S/x"
+check "x failed before svwatch starts" wait_until 30 sh -c '[ "$(sed -n "s/^state=//p" "$1/supervise/state")" = failed ]' - "$T/x"
+svwatch -i -t 1 "$S" "$T/alert" 2>"$T/watch.err" &
 WPID=$!
 track $WPID
-# svwatch is watching once it reports an incident: the first one.
+check "-i: a service failed at start is reported" wait_until 30 has_event "x failed give-up"
 svc -k "$T/bad"   # a manual kill is not a failure: no event
 k=1
 while [ $k -le 5 ]; do
@@ -66,7 +76,7 @@ same "exactly one failing and one failed for five crashes" "1 1" \
 	"$(count_events '^c failing') $(count_events '^c failed')"
 same "a manual kill is no incident" 0 "$(count_events '^bad')"
 
-# recovered: svc -u, and up for HEALTHY (1 s) by supervise's label.
+# recovered: svc -u, and up for HEALTHY (3 s) by supervise's label.
 svc -u "$T/c"
 check "recovered after svc -u and a healthy run" wait_until 30 sh -c 'grep -q "^c recovered [0-9][0-9]*$" "$1"' - "$E"
 echo go >"$T/c/gate" # let it exit; its next run waits again
