@@ -259,7 +259,7 @@ static void watch(struct ctx *c, struct svc *s)
 		s->wd_sup = lx_inotify_add(c->ino, sup, SUP_MASK);
 }
 
-static struct svc *add(struct ctx *c, const char *name, int at_start)
+static struct svc *add(struct ctx *c, const char *name)
 {
 	struct svc *s;
 
@@ -325,7 +325,7 @@ static void scan(struct ctx *c, int at_start)
 			if (strcmp(c->v[i].name, e->d_name) == 0)
 				s = &c->v[i];
 		if (!s) {
-			s = add(c, e->d_name, at_start);
+			s = add(c, e->d_name);
 			if (!s)
 				continue;
 			watch(c, s);
