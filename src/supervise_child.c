@@ -294,7 +294,7 @@ enum svfsm_event_type sv_start_run(struct sv *sv)
  * behind is caught too. */
 enum svfsm_event_type sv_start_finish(struct sv *sv, const int args[2])
 {
-	char a0[16], a1[16];
+	char a0[16], a1[16], a2[16];
 	char *argv[] = { "./finish", a0, a1, NULL };
 	struct plan p = { .name = "finish", .notify_fd = -1, .pipe_w = -1 };
 	int dangling, e, r;
@@ -309,7 +309,12 @@ enum svfsm_event_type sv_start_finish(struct sv *sv, const int args[2])
 	snprintf(a0, sizeof a0, "%d", args[0]);
 	snprintf(a1, sizeof a1, "%d", args[1]);
 	sv_cg_fresh(sv);
+	/* The count including this run; in supervise's environment only for
+	 * the spawn, so run never sees it. */
+	snprintf(a2, sizeof a2, "%u", (unsigned)sv->m.failures);
+	setenv("SUPERVISE_FAILURES", a2, 1);
 	r = spawn(sv, &sv->finish, TAG_FINISH, argv, &p);
+	unsetenv("SUPERVISE_FAILURES");
 	if (r < 0) {
 		dt_warn_errno(-r, "unable to fork for %s/finish", sv->dir);
 		return SVE_FINISH_SKIPPED;

@@ -223,7 +223,7 @@ static void read_settings(struct sv *sv, struct svconf *c)
 			dt_warn_errno(-n, "unable to read %s/%s, using the default", sv->dir, name);
 		else if (svconf_apply(c, (enum svconf_file)f, buf, (size_t)n) < 0)
 			dt_warn("%s/%s: bad value, %s", sv->dir, name,
-				f == SVCONF_TIMEOUT_KILL ? "ignored" : "using the default");
+				svconf_bad_means((enum svconf_file)f));
 	}
 }
 

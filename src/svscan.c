@@ -65,10 +65,13 @@ static void read_env(struct svscan *s)
 		dt_die(DT_EX_USAGE, "SVSCAN_GRACE must be a number of seconds: %s", v);
 	v = getenv("SVSCAN_NO_INOTIFY");
 	s->no_inotify = v && *v && strcmp(v, "0") != 0;
+	v = getenv("SVSCAN_KEEP_REMOVED");
+	s->keep_removed = v && *v && strcmp(v, "0") != 0;
 	/* svscan's own knobs: services do not inherit them. */
 	unsetenv("SVSCAN_MAX");
 	unsetenv("SVSCAN_GRACE");
 	unsetenv("SVSCAN_NO_INOTIFY");
+	unsetenv("SVSCAN_KEEP_REMOVED");
 	scantab_init(&s->tab, max);
 	s->grace_ns = ns;
 }
@@ -339,9 +342,10 @@ static void see(struct svscan *s, const char *name)
 	if (!S_ISDIR(st.st_mode))
 		return;
 	i = scantab_find(&s->tab, st.st_dev, st.st_ino);
-	if (i >= 0)
+	if (i >= 0) {
 		scantab_touch(&s->tab, (size_t)i, name);
-	else
+		svscan_log_late(&s->tab.v[i]);
+	} else
 		add_service(s, name, &st);
 }
 
@@ -373,14 +377,18 @@ static int list(struct svscan *s)
 	return 0;
 }
 
-static void sweep(struct svscan *s)
+/* 1 if a removed service came back meanwhile: a rescan adds it afresh. */
+static int sweep(struct svscan *s)
 {
 	size_t i = s->tab.n;
+	int again = 0;
 
 	while (i-- > 0) {
 		struct scantab_svc *e = &s->tab.v[i];
 
-		if (!scantab_stale(e))
+		if (scantab_removed(e) && e->active)
+			again = 1;
+		else if (!scantab_stale(e) && !scantab_removed(e))
 			continue;
 		if (e->pipe_rd >= 0)
 			fd_close(e->pipe_rd);
@@ -388,6 +396,7 @@ static void sweep(struct svscan *s)
 			fd_close(e->pipe_wr);
 		scantab_drop(&s->tab, i);
 	}
+	return again;
 }
 
 static void scan(struct svscan *s, uint64_t now)
@@ -400,10 +409,12 @@ static void scan(struct svscan *s, uint64_t now)
 	if (list(s) < 0) {
 		s->trouble = 1;
 	} else {
-		sweep(s);
+		if (sweep(s))
+			next = now;
 		for (i = 0; i < s->tab.n; i++) {
 			struct scantab_svc *e = &s->tab.v[i];
 
+			svscan_remove_step(s, e, now, &next);
 			if (scantab_due(e, SCANTAB_MAIN, now, &next))
 				spawn(s, e, SCANTAB_MAIN, now);
 			if (scantab_due(e, SCANTAB_LOG, now, &next))
@@ -421,7 +432,9 @@ static void exited(struct svscan *s, struct scantab_svc *e, enum scantab_which w
 	char b[SCANTAB_PRINTABLE_MAX];
 	int quick = scantab_exited(e, w, now);
 
-	if (s->phase != PH_RUN || !e->active)
+	if (s->phase == PH_RUN && e->removing)
+		s->scan_at = now; /* the removal's next step */
+	if (s->phase != PH_RUN || !e->active || e->removing)
 		return;
 	if (quick)
 		dt_warn("supervise %s%s %s %d within a second of its start: retrying in %llu seconds",

@@ -51,6 +51,7 @@ struct svscan {
 	char **killed;       /* shutdown: cgroup trees killed, to remove */
 	size_t nkilled;
 	struct svscan_fork fork;
+	int keep_removed;    /* SVSCAN_KEEP_REMOVED: 0.76 leaves them running */
 };
 
 const char *svscan_pname(const char *name, char buf[SCANTAB_PRINTABLE_MAX]);
@@ -62,6 +63,20 @@ void svscan_reap(struct svscan *s, uint64_t now);
 void svscan_fork_init(struct svscan *s);
 int svscan_fork_ours(const struct svscan *s);
 __attribute__((noreturn)) void svscan_fork_become(const struct svscan *s, const char *name);
+
+/* svscan_stop.c, also used to take one removed service down: writes bytes
+ * to supervise w's control fifo (0, or -errno: not open yet, retry); closes
+ * svscan's ends of the log pipe; past the grace, kills what is left of
+ * supervise w (its whole cgroup where it has one). */
+int svscan_tell(const struct scantab_svc *e, enum scantab_which w, const char *bytes);
+void svscan_close_pipe(struct scantab_svc *e);
+void svscan_kill_one(struct svscan *s, struct scantab_svc *e, enum scantab_which w);
+
+/* svscan_remove.c: advances the removal of a service the last whole scan
+ * did not see (DESIGN.md section 6); lowers *next to when it needs to run
+ * again. A service seen again has its late log/ checked. */
+void svscan_remove_step(struct svscan *s, struct scantab_svc *e, uint64_t now, uint64_t *next);
+void svscan_log_late(struct scantab_svc *e);
 
 /* SIGTERM (and SIGINT as PID 1): services down, then loggers drained. */
 void svscan_stop_begin(struct svscan *s, uint64_t now);

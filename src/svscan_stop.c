@@ -60,7 +60,7 @@ static int dir_removed(const struct scantab_svc *e, enum scantab_which w)
 	return stat(path, &st) == 0 && st.st_nlink == 0;
 }
 
-static int tell(const struct scantab_svc *e, enum scantab_which w, const char *bytes)
+int svscan_tell(const struct scantab_svc *e, enum scantab_which w, const char *bytes)
 {
 	char path[SCANTAB_NAME_MAX + 64];
 	int fd, r;
@@ -93,14 +93,14 @@ static void tell_all(struct svscan *s, enum scantab_which w, const char *bytes)
 
 		if (!p->pid || p->told)
 			continue;
-		if (tell(&s->tab.v[i], w, bytes) == 0)
+		if (svscan_tell(&s->tab.v[i], w, bytes) == 0)
 			p->told = 1;
 		else
 			s->untold++;
 	}
 }
 
-static void close_pipe(struct scantab_svc *e)
+void svscan_close_pipe(struct scantab_svc *e)
 {
 	if (e->pipe_wr >= 0)
 		fd_close(e->pipe_wr);
@@ -151,33 +151,36 @@ static void remove_trees(struct svscan *s)
  * with it, or where there is none (a 0.76 supervise, no cgroup v2) the
  * service (its pid from supervise/status) and then its supervise, which
  * 0.76's would not do by itself. */
-static void kill_left(struct svscan *s, enum scantab_which w)
+void svscan_kill_one(struct svscan *s, struct scantab_svc *e, enum scantab_which w)
 {
 	char b[SCANTAB_PRINTABLE_MAX], path[SCANTAB_NAME_MAX + 64];
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
-	size_t i;
 	int fd;
 
-	for (i = 0; i < s->tab.n; i++) {
-		struct scantab_svc *e = &s->tab.v[i];
-
-		if (!e->p[w].pid)
-			continue;
-		dt_warn("%s%s did not stop in time: killing it", svscan_pname(e->name, b),
-			w == SCANTAB_LOG ? "/log" : "");
-		if (kill_tree(s, e->p[w].pid))
-			continue;
-		sv_path(e, w, "status", path, sizeof path);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			if (fd_read_full(fd, rec, sizeof rec) == SVSTATUS_LEN &&
-			    svstatus_decode(rec, sizeof rec, &st) == 0 && st.pid > 1)
-				kill((pid_t)st.pid, SIGKILL);
-			fd_close(fd);
-		}
-		kill(e->p[w].pid, SIGKILL);
+	if (!e->p[w].pid)
+		return;
+	dt_warn("%s%s did not stop in time: killing it", svscan_pname(e->name, b),
+		w == SCANTAB_LOG ? "/log" : "");
+	if (kill_tree(s, e->p[w].pid))
+		return;
+	sv_path(e, w, "status", path, sizeof path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fd_read_full(fd, rec, sizeof rec) == SVSTATUS_LEN &&
+		    svstatus_decode(rec, sizeof rec, &st) == 0 && st.pid > 1)
+			kill((pid_t)st.pid, SIGKILL);
+		fd_close(fd);
 	}
+	kill(e->p[w].pid, SIGKILL);
+}
+
+static void kill_left(struct svscan *s, enum scantab_which w)
+{
+	size_t i;
+
+	for (i = 0; i < s->tab.n; i++)
+		svscan_kill_one(s, &s->tab.v[i], w);
 }
 
 void svscan_stop_begin(struct svscan *s, uint64_t now)
@@ -202,7 +205,7 @@ static void drain_logs(struct svscan *s)
 		struct scantab_svc *e = &s->tab.v[i];
 
 		if (!e->p[SCANTAB_LOG].pid || e->p[SCANTAB_LOG].told)
-			close_pipe(e);
+			svscan_close_pipe(e);
 	}
 }
 
@@ -247,7 +250,7 @@ void svscan_stop_step(struct svscan *s, uint64_t now)
 			return;
 		kill_left(s, SCANTAB_LOG);
 		for (i = 0; i < s->tab.n; i++)
-			close_pipe(&s->tab.v[i]);
+			svscan_close_pipe(&s->tab.v[i]);
 		s->phase = PH_ORPHANS;
 		s->untold = 0;
 		if (s->phase_end < now + 200 * MS)

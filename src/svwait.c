@@ -350,6 +350,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < c.n; i++)
 		start_dir(&c, i, argv[first + i]);
 	v = run(&c);
+	/* DESIGN.md section 6's exact text, not the "fatal:" grammar: the
+	 * program worked, the service did not. */
+	if (v == SVW_FAILED)
+		for (i = 0; i < c.n; i++)
+			if (c.v[i] == SVW_FAILED) {
+				fprintf(stderr, "svwait: %s failed\n", c.d[i].name);
+				return svwait_exit_code(v);
+			}
 	if (v == SVW_LOST)
 		for (i = 0; i < c.n; i++)
 			if (c.v[i] == SVW_LOST)

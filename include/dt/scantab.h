@@ -50,6 +50,10 @@ struct scantab_svc {
 	int pipe_rd;  /* -1 without a log */
 	int pipe_wr;
 	struct scantab_proc p[2];
+	uint64_t missing_ns; /* first scan that did not see it; 0: seen */
+	int removing;        /* being taken down: never restarted, then dropped */
+	uint64_t removing_ns;
+	int log_late_warned; /* said once that log/ appeared after the start */
 	char name[SCANTAB_NAME_MAX + 1];
 };
 
@@ -78,7 +82,19 @@ int scantab_stale(const struct scantab_svc *s);
 /* Removes entry i (the last entry takes its place). */
 void scantab_drop(struct scantab *t, size_t i);
 
-/* Should supervise `w` of s be started at now? 1 yes, 0 no; when it will
+/* Removal (DESIGN.md section 6): a service that no entry of the scan
+ * directory reaches for SCANTAB_REMOVE_GRACE (absorbs `rm` + `ln -s`) is
+ * taken down. Call for a service the last (whole) scan did not see: 1 when
+ * it is time to take it down; otherwise *next is lowered to that time. A
+ * scan that sees it again (scantab_touch) forgets the first miss. */
+#define SCANTAB_REMOVE_GRACE SCANTAB_SEC
+int scantab_gone(struct scantab_svc *s, uint64_t now, uint64_t *next);
+/* A service being removed whose supervises have both exited: dropped
+ * (seen again meanwhile, it is added afresh by the next scan). */
+int scantab_removed(const struct scantab_svc *s);
+
+/* Should supervise `w` of s be started at now? 1 yes, 0 no (never while
+ * it is being removed); when it will
  * be due later, *next (a deadline, 0 = none) is lowered to that time. */
 int scantab_due(const struct scantab_svc *s, enum scantab_which w, uint64_t now,
 		uint64_t *next);

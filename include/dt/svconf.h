@@ -31,7 +31,13 @@ struct svconf {
 	int has_timeout_kill;        /* default 0: 0.76 never escalates */
 	uint64_t timeout_kill_ns;
 	uint64_t stray_grace_ns;     /* default 1 s: TERM to strays, then the kill */
+	uint32_t give_up;            /* default 0: never give up (0.76) */
 };
+
+/* `give-up`: N, an integer from 1 to SVCONF_GIVE_UP_MAX. More is not a
+ * limit anyone means (a million failures at the longest backoff is years):
+ * it is a typo, warned about and ignored like 0 and garbage. */
+#define SVCONF_GIVE_UP_MAX 1000000u
 
 /* The files this module knows, in the order supervise reads them. */
 enum svconf_file {
@@ -39,6 +45,7 @@ enum svconf_file {
 	SVCONF_FINISH_TIMEOUT,
 	SVCONF_TIMEOUT_KILL,
 	SVCONF_STRAY_GRACE,
+	SVCONF_GIVE_UP,
 	SVCONF_NFILES
 };
 
@@ -49,10 +56,17 @@ const char *svconf_name(enum svconf_file f);
  * in which case c keeps that file's default. */
 int svconf_apply(struct svconf *c, enum svconf_file f, const char *text, size_t len);
 
+/* What the caller's warning says a bad value of f leads to: "ignored"
+ * (timeout-kill, give-up: the setting's default is "none") or "using the
+ * default". */
+const char *svconf_bad_means(enum svconf_file f);
+
 /* "MIN MAX HEALTHY" (blanks between, all > 0, MIN <= MAX). */
 int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3]);
 /* One number of seconds, possibly with a fraction. */
 int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns);
+/* give-up's N: 1 to SVCONF_GIVE_UP_MAX, no sign, no fraction. */
+int svconf_parse_give_up(const char *text, size_t len, uint32_t *out);
 
 /* The k-th failure in a row (k >= 1) waits min(MIN * 2^(k-1), MAX);
  * k = 0 waits nothing. Saturates instead of overflowing. */

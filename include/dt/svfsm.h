@@ -25,6 +25,14 @@
  * them before the first start. SVE_ADOPTED takes over a main process a
  * killed predecessor left running, instead of starting a second copy.
  *
+ * Giving up (DESIGN.md section 6): with conf.give_up N, the N-th failure
+ * in a row (as the restart policy counts them) makes the service failed
+ * instead of restarting it, once finish has run; finish exiting 125
+ * (SVE_FINISH_EXITED, code) does so at once. Failed: no main process, no
+ * deadline, want 'd' (so 0.76's svstat says "normally up"), failed_by
+ * says why. svc -u/-o clears it and the count and starts at once; svc -d
+ * keeps it (the service is down either way).
+ *
  * Readiness: with `wait_ready` set, a new process is `starting` until
  * SVE_READY; without, it is `up` and never `ready`. */
 
@@ -60,7 +68,8 @@ struct svfsm_event {
 	int normally_up;    /* SVE_INIT */
 	int leftovers;      /* SVE_INIT: the cgroup holds processes to clear */
 	uint32_t pid;       /* SVE_SPAWNED, SVE_FINISH_SPAWNED, SVE_ADOPTED */
-	int code;           /* SVE_RUN_EXITED: exit code, or -1 if killed */
+	int code;           /* SVE_RUN_EXITED, SVE_FINISH_EXITED: exit code, or
+			     * -1 if killed */
 	int sig;            /* SVE_RUN_EXITED: signal number, or 0 */
 	int unknown;        /* SVE_RUN_EXITED: an adopted process, not our
 			     * child: its status cannot be known */
@@ -118,6 +127,8 @@ struct svfsm {
 	uint32_t finish_pid;
 	uint32_t failures;    /* k: failures in a row */
 	uint64_t starts;      /* SVE_SPAWNED reports: starts of run (state's starts=) */
+	enum svstate_failed_by giving_up; /* decided; failed once finish ends */
+	enum svstate_failed_by failed_by; /* in SVS_FAILED */
 	uint64_t started_ns;  /* monotonic start of the main process */
 	uint64_t restart_delay_ns;
 	enum svfsm_deadline deadline_kind;
@@ -137,6 +148,8 @@ struct svfsm {
 	int wait_ready;       /* readiness is configured */
 };
 
+/* finish's exit code that gives up at once (s6's convention). */
+#define SVFSM_FINISH_GIVE_UP 125
 #define SVFSM_RETRY_NS SVCONF_NS /* a bad run is retried every second */
 /* A process that survives cgroup.kill is stuck in the kernel (D state): it
  * is killed again, and supervise warns, this often; never a second copy. */

@@ -34,4 +34,9 @@ struct svwait_opts {
  * unknown option, -t without a value or with a bad one, or no DIR. */
 int svwait_parse_args(int argc, char *const argv[], struct svwait_opts *o);
 
+/* svlink, svunlink: [-t SECONDS] ARG [SCANDIR]. *timeout_ns keeps the
+ * caller's default unless -t is given. Returns the index of ARG (one or two
+ * operands follow), or -EINVAL. */
+int svlink_parse_args(int argc, char *const argv[], uint64_t *timeout_ns);
+
 #endif

@@ -6,8 +6,8 @@
  * one "key=value" per line, replaced atomically (state.new + rename) on
  * every change. Keys (DESIGN.md section 4), in this order: state pid
  * since ready_since want paused normally next_start failures starts
- * last_exit procs cgroup supervise_pid, then status (the service's last
- * STATUS=, only when it has one). Readers ignore unknown keys so the file can grow.
+ * failed_by last_exit procs cgroup supervise_pid, then status (the service's
+ * last STATUS=, only when it has one). Readers ignore unknown keys so the file can grow.
  * This file is the format's one definition: supervise writes the text that
  * svstate_format makes, and svstat, svwait and supervise read it with
  * svstate_read. Pure functions, no I/O, except svstate_read*(). */
@@ -26,6 +26,7 @@ enum svstate_state {
 	SVS_STOPPING,
 	SVS_FINISHING,
 	SVS_BACKOFF,
+	SVS_FAILED,    /* gave up (give-up, or finish exited 125): no restart */
 	/* Not a state: their number. Every list of states (the names in
 	 * svstate.c, svstat -p's state series) runs up to it, so a state
 	 * added above appears everywhere at once. */
@@ -33,6 +34,9 @@ enum svstate_state {
 };
 
 enum svstate_exit { SVS_EXIT_NONE, SVS_EXIT_CODE, SVS_EXIT_SIGNAL };
+
+/* What made a service failed: "failed_by=" (empty), "give-up", "finish". */
+enum svstate_failed_by { SVS_FAILED_NONE, SVS_FAILED_GIVE_UP, SVS_FAILED_FINISH };
 
 #define SVSTATE_CGROUP_MAX 4096
 #define SVSTATE_STATUS_MAX SDNOTIFY_STATUS_MAX /* NUL included */
@@ -57,6 +61,7 @@ struct svstate {
 	int has_starts;   /* svstate_parse: the file had starts= (older
 			   * supervises did not write it); not read by
 			   * svstate_format, which always writes it */
+	enum svstate_failed_by failed_by;
 	enum svstate_exit last_exit;
 	int last_code;    /* exit code or signal number */
 	int64_t procs;    /* processes in the service cgroup; -1 unknown */
@@ -75,6 +80,8 @@ struct svstate {
 };
 
 const char *svstate_name(enum svstate_state s);
+/* "", "give-up" or "finish". */
+const char *svstate_failed_by_name(enum svstate_failed_by f);
 /* -EINVAL for an unknown name. */
 int svstate_from_name(const char *name, size_t len, enum svstate_state *out);
 /* Formats the whole file into buf (SVSTATE_TEXT_MAX bytes always suffice)

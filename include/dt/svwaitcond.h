@@ -27,16 +27,20 @@ enum svwait_verdict {
 	SVW_WAIT,    /* not yet */
 	SVW_REACHED, /* the DIR is (or was) in the wanted state */
 	SVW_LOST,    /* its supervise is gone: the state can no longer come */
+	SVW_FAILED,  /* -u/-r: the service gave up (state=failed) */
 };
 
 /* up: pid not 0 and not finishing; down: pid 0 and not finishing; ready:
  * state "ready" (only supervise/state knows it); exit: supervise is gone.
- * supervise/state wins over status; without either nothing is reached. */
+ * supervise/state wins over status; without either nothing is reached.
+ * A failed service (supervise/state only) fails -u and -r: it will not
+ * come up unless someone starts it. */
 enum svwait_verdict svwait_judge(enum svwait_goal goal, const struct svwait_snap *s);
-/* all (any = 0): reached when every DIR is, lost as soon as one is.
- * any: reached when one DIR is, lost when every DIR is. */
+/* all (any = 0): reached when every DIR is, lost (or failed) as soon as
+ * one is, lost first. any: reached when one DIR is, lost or failed when
+ * every DIR is (failed if one of them failed). */
 enum svwait_verdict svwait_aggregate(int any, const enum svwait_verdict *v, size_t n);
-/* 0 reached, 102 lost, 99 (timed out) while still waiting. */
+/* 0 reached, 102 lost, 103 failed, 99 (timed out) while still waiting. */
 int svwait_exit_code(enum svwait_verdict v);
 
 #endif

@@ -50,6 +50,7 @@ int scantab_touch(struct scantab *t, size_t i, const char *name)
 		return -ENAMETOOLONG;
 	memcpy(t->v[i].name, name, len + 1);
 	t->v[i].active = 1;
+	t->v[i].missing_ns = 0;
 	return 0;
 }
 
@@ -92,6 +93,27 @@ long scantab_add(struct scantab *t, dev_t dev, ino_t ino, const char *name)
 	return (long)t->n++;
 }
 
+int scantab_gone(struct scantab_svc *s, uint64_t now, uint64_t *next)
+{
+	uint64_t at;
+
+	if (s->active || s->removing)
+		return 0;
+	if (!s->missing_ns)
+		s->missing_ns = now ? now : 1;
+	at = s->missing_ns + SCANTAB_REMOVE_GRACE;
+	if (now >= at)
+		return 1;
+	if (*next == 0 || at < *next)
+		*next = at;
+	return 0;
+}
+
+int scantab_removed(const struct scantab_svc *s)
+{
+	return s->removing && !s->p[SCANTAB_MAIN].pid && !s->p[SCANTAB_LOG].pid;
+}
+
 int scantab_stale(const struct scantab_svc *s)
 {
 	return !s->active && !s->p[SCANTAB_MAIN].pid && !s->p[SCANTAB_LOG].pid;
@@ -111,7 +133,7 @@ int scantab_due(const struct scantab_svc *s, enum scantab_which w, uint64_t now,
 {
 	const struct scantab_proc *p = &s->p[w];
 
-	if (!s->active || p->pid)
+	if (!s->active || p->pid || s->removing)
 		return 0;
 	if (w == SCANTAB_LOG && !s->has_log)
 		return 0;

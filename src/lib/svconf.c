@@ -17,6 +17,7 @@ static const char *const names[SVCONF_NFILES] = {
 	[SVCONF_FINISH_TIMEOUT] = "finish-timeout",
 	[SVCONF_TIMEOUT_KILL] = "timeout-kill",
 	[SVCONF_STRAY_GRACE] = "stray-grace",
+	[SVCONF_GIVE_UP] = "give-up",
 };
 
 void svconf_defaults(struct svconf *c)
@@ -28,11 +29,17 @@ void svconf_defaults(struct svconf *c)
 	c->has_timeout_kill = 0;
 	c->timeout_kill_ns = 0;
 	c->stray_grace_ns = 1 * SVCONF_NS;
+	c->give_up = 0;
 }
 
 const char *svconf_name(enum svconf_file f)
 {
 	return (unsigned)f < SVCONF_NFILES ? names[f] : "unknown";
+}
+
+const char *svconf_bad_means(enum svconf_file f)
+{
+	return f == SVCONF_TIMEOUT_KILL || f == SVCONF_GIVE_UP ? "ignored" : "using the default";
 }
 
 /* The value as a C string (oneline.h's rule); any failure is -EINVAL. */
@@ -48,6 +55,18 @@ int svconf_parse_seconds(const char *text, size_t len, uint64_t *out_ns)
 	if (value_line(text, len, line) < 0)
 		return -EINVAL;
 	return scan_seconds_ns(line, out_ns) < 0 ? -EINVAL : 0;
+}
+
+int svconf_parse_give_up(const char *text, size_t len, uint32_t *out)
+{
+	char line[LINE_MAX_LEN];
+	uint64_t n;
+
+	if (value_line(text, len, line) < 0 || scan_u64(line, &n) < 0 || n < 1 ||
+	    n > SVCONF_GIVE_UP_MAX)
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
 }
 
 int svconf_parse_backoff(const char *text, size_t len, uint64_t out_ns[3])
@@ -111,6 +130,8 @@ int svconf_apply(struct svconf *c, enum svconf_file f, const char *text, size_t 
 			return -EINVAL;
 		c->stray_grace_ns = ns;
 		return 0;
+	case SVCONF_GIVE_UP:
+		return svconf_parse_give_up(text, len, &c->give_up) < 0 ? -EINVAL : 0;
 	default:
 		return -EINVAL;
 	}

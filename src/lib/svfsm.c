@@ -118,8 +118,34 @@ static void exit_now(struct svfsm *m, const struct svfsm_event *ev, struct svfsm
 	act->flags |= SVA_EXIT;
 }
 
+/* One more failure in a row; the give-up count reached decides to fail. */
+static void count_failure(struct svfsm *m)
+{
+	if (m->failures < UINT32_MAX)
+		m->failures++;
+	if (m->conf.give_up && m->failures >= m->conf.give_up && !m->giving_up)
+		m->giving_up = SVS_FAILED_GIVE_UP;
+}
+
+static void fail(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
+{
+	set_deadline(m, SVD_NONE, 0);
+	m->has_next_start = 0;
+	m->failed_by = m->giving_up;
+	m->giving_up = SVS_FAILED_NONE;
+	m->want = 'd';
+	set_state(m, SVS_FAILED, ev, act);
+}
+
 static void ctl_up(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
 {
+	/* A manual start is a fresh start: the failed state and its count go. */
+	if (m->state == SVS_FAILED || m->giving_up ||
+	    (m->conf.give_up && m->failures >= m->conf.give_up)) {
+		m->failures = 0;
+		m->giving_up = SVS_FAILED_NONE;
+		m->failed_by = SVS_FAILED_NONE;
+	}
 	m->want = ev->ctl == 'u' ? 'u' : 'o';
 	act->flags |= SVA_ANNOUNCE;
 	if (m->pid)
@@ -134,10 +160,11 @@ static void ctl_down(struct svfsm *m, const struct svfsm_event *ev, struct svfsm
 {
 	m->want = 'd';
 	m->start_now = 0;
+	m->giving_up = SVS_FAILED_NONE; /* a manual stop, not a failure */
 	act->flags |= SVA_ANNOUNCE;
 	if (m->pid) {
 		stop_main(m, ev, act);
-	} else if (!busy_down(m)) {
+	} else if (!busy_down(m) && m->state != SVS_FAILED) {
 		set_deadline(m, SVD_NONE, 0);
 		m->has_next_start = 0;
 		set_state(m, SVS_DOWN, ev, act);
@@ -212,9 +239,11 @@ static void on_spawn_result(struct svfsm *m, const struct svfsm_event *ev,
 	} else if (ev->type == SVE_RUN_BAD) {
 		backoff(m, ev, act, SVFSM_RETRY_NS);
 	} else {
-		if (m->failures < UINT32_MAX)
-			m->failures++;
-		backoff(m, ev, act, svconf_backoff_delay(&m->conf, m->failures));
+		count_failure(m);
+		if (m->giving_up && m->want == 'u' && !m->exit_requested)
+			fail(m, ev, act);
+		else
+			backoff(m, ev, act, svconf_backoff_delay(&m->conf, m->failures));
 	}
 }
 
@@ -229,8 +258,7 @@ static void classify_exit(struct svfsm *m, const struct svfsm_event *ev)
 		m->failures = 0;
 		m->restart_delay_ns = 0;
 	} else {
-		if (m->failures < UINT32_MAX)
-			m->failures++;
+		count_failure(m);
 		m->restart_delay_ns = svconf_backoff_delay(&m->conf, m->failures);
 	}
 	m->expect_exit = 0;
@@ -293,6 +321,8 @@ static void after_down(struct svfsm *m, const struct svfsm_event *ev, struct svf
 		exit_now(m, ev, act);
 	} else if (m->start_now && m->want != 'd') {
 		start(m, act);
+	} else if (m->want == 'u' && m->giving_up) {
+		fail(m, ev, act);
 	} else if (m->want == 'u') {
 		if (m->restart_delay_ns == 0)
 			start(m, act);
@@ -301,6 +331,7 @@ static void after_down(struct svfsm *m, const struct svfsm_event *ev, struct svf
 	} else {
 		set_state(m, SVS_DOWN, ev, act);
 	}
+	m->giving_up = SVS_FAILED_NONE;
 	m->start_now = 0;
 }
 
@@ -358,6 +389,9 @@ static void on_finish_done(struct svfsm *m, const struct svfsm_event *ev,
 	    (ev->type == SVE_FINISH_EXITED) != !!m->finish_pid)
 		return;
 	m->finish_pid = 0;
+	if (ev->type == SVE_FINISH_EXITED && ev->code == SVFSM_FINISH_GIVE_UP && !m->giving_up &&
+	    !m->start_now)
+		m->giving_up = SVS_FAILED_FINISH;
 	/* finish runs in the service's cgroup too: what it left behind is
 	 * cleared before the next start (state stays finishing meanwhile). */
 	if (m->cgroup && ev->type == SVE_FINISH_EXITED) {
@@ -489,6 +523,7 @@ void svfsm_state(const struct svfsm *m, struct svstate *out)
 	out->next_start = m->next_start;
 	out->failures = m->failures;
 	out->starts = m->starts;
+	out->failed_by = m->state == SVS_FAILED ? m->failed_by : SVS_FAILED_NONE;
 	out->last_exit = m->last_exit;
 	out->last_code = m->last_code;
 }

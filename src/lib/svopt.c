@@ -68,3 +68,18 @@ int svwait_parse_args(int argc, char *const argv[], struct svwait_opts *o)
 	}
 	return op.ind < argc ? op.ind : -EINVAL;
 }
+
+int svlink_parse_args(int argc, char *const argv[], uint64_t *timeout_ns)
+{
+	struct optparse op;
+	int c;
+
+	optparse_init(&op);
+	while ((c = optparse_next(&op, argc, argv, "t:")) != OPTPARSE_END) {
+		if (c != 't' || scan_seconds_ns(op.arg, timeout_ns) < 0)
+			return -EINVAL;
+	}
+	if (argc - op.ind < 1 || argc - op.ind > 2 || !argv[op.ind][0])
+		return -EINVAL;
+	return op.ind;
+}

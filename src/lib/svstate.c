@@ -17,10 +17,23 @@ static const char *const names[SVS_NSTATES] = {
 	[SVS_STOPPING] = "stopping",
 	[SVS_FINISHING] = "finishing",
 	[SVS_BACKOFF] = "backoff",
+	[SVS_FAILED] = "failed",
 };
 
 /* A state without a name would print as "unknown" and never parse. */
 _Static_assert(sizeof names / sizeof names[0] == SVS_NSTATES, "a state without a name");
+static const char *const failed_by_names[] = {
+	[SVS_FAILED_NONE] = "",
+	[SVS_FAILED_GIVE_UP] = "give-up",
+	[SVS_FAILED_FINISH] = "finish",
+};
+
+const char *svstate_failed_by_name(enum svstate_failed_by f)
+{
+	if ((unsigned)f < sizeof failed_by_names / sizeof failed_by_names[0])
+		return failed_by_names[f];
+	return "";
+}
 
 const char *svstate_name(enum svstate_state s)
 {
@@ -144,6 +157,8 @@ int svstate_format(const struct svstate *st, char *buf, size_t size)
 	put_i64(&o, st->failures);
 	puts_(&o, "\nstarts=");
 	put_u64(&o, st->starts);
+	puts_(&o, "\nfailed_by=");
+	puts_(&o, svstate_failed_by_name(st->failed_by));
 	puts_(&o, "\nlast_exit=");
 	if (st->last_exit == SVS_EXIT_CODE) {
 		puts_(&o, "exit ");
@@ -286,6 +301,14 @@ static int parse_field(const char *k, size_t klen, const char *v, size_t vlen, s
 	}
 	if (eq(k, klen, "last_exit"))
 		return parse_last(v, vlen, st);
+	if (eq(k, klen, "failed_by")) {
+		for (u = 0; u < sizeof failed_by_names / sizeof failed_by_names[0]; u++)
+			if (eq(v, vlen, failed_by_names[u])) {
+				st->failed_by = (enum svstate_failed_by)u;
+				return 0;
+			}
+		return -EINVAL;
+	}
 	if (eq(k, klen, "procs")) {
 		if (vlen == 2 && memcmp(v, "-1", 2) == 0) {
 			st->procs = -1;

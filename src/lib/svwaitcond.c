@@ -39,6 +39,8 @@ enum svwait_verdict svwait_judge(enum svwait_goal goal, const struct svwait_snap
 {
 	if (reached(goal, s))
 		return SVW_REACHED;
+	if ((goal == SVW_UP || goal == SVW_READY) && s->has_state && s->state == SVS_FAILED)
+		return SVW_FAILED;
 	if (!s->running || s->exited)
 		return SVW_LOST;
 	return SVW_WAIT;
@@ -46,21 +48,27 @@ enum svwait_verdict svwait_judge(enum svwait_goal goal, const struct svwait_snap
 
 enum svwait_verdict svwait_aggregate(int any, const enum svwait_verdict *v, size_t n)
 {
-	size_t i, nreached = 0, nlost = 0;
+	size_t i, nreached = 0, nlost = 0, nfailed = 0;
 
 	for (i = 0; i < n; i++) {
 		if (v[i] == SVW_REACHED)
 			nreached++;
 		else if (v[i] == SVW_LOST)
 			nlost++;
+		else if (v[i] == SVW_FAILED)
+			nfailed++;
 	}
 	if (any) {
 		if (nreached)
 			return SVW_REACHED;
-		return n && nlost == n ? SVW_LOST : SVW_WAIT;
+		if (!n || nlost + nfailed < n)
+			return SVW_WAIT;
+		return nfailed ? SVW_FAILED : SVW_LOST;
 	}
 	if (nlost)
 		return SVW_LOST;
+	if (nfailed)
+		return SVW_FAILED;
 	return nreached == n ? SVW_REACHED : SVW_WAIT;
 }
 
@@ -69,6 +77,7 @@ int svwait_exit_code(enum svwait_verdict v)
 	switch (v) {
 	case SVW_REACHED: return 0;
 	case SVW_LOST: return 102;
+	case SVW_FAILED: return 103;
 	default: return 99;
 	}
 }

@@ -155,6 +155,17 @@ static void invariants(struct world *w)
 	}
 	if (s == SVS_BACKOFF)
 		CHECK(m->deadline_kind == SVD_START);
+	/* failed: nothing runs, nothing is due, and it says why; gave up by
+	 * count only at the count */
+	if (s == SVS_FAILED) {
+		CHECK(!m->pid && !m->finish_pid && !m->strays && m->deadline_kind == SVD_NONE);
+		CHECK(m->want == 'd' && m->failed_by != SVS_FAILED_NONE);
+		if (m->failed_by == SVS_FAILED_GIVE_UP)
+			CHECK(m->conf.give_up && m->failures >= m->conf.give_up);
+	}
+	/* never a restart once the count is reached */
+	if (m->conf.give_up && m->failures >= m->conf.give_up && m->want == 'u')
+		CHECK(m->deadline_kind != SVD_START);
 	/* liveness: wanting up with nothing running needs a timer */
 	if (!w->exited && m->want == 'u' && !m->pid && !m->finish_pid && !m->strays &&
 	    !m->exit_requested)
@@ -171,7 +182,8 @@ static void invariants(struct world *w)
 	CHECK(n > 0);
 	CHECK(svstate_parse(text, (size_t)n, &back) == 0);
 	CHECK(back.state == ss.state && back.pid == ss.pid && back.want == ss.want &&
-	      back.failures == ss.failures);
+	      back.failures == ss.failures && back.failed_by == ss.failed_by);
+	CHECK((ss.failed_by != SVS_FAILED_NONE) == (s == SVS_FAILED));
 }
 
 /* The loop's drain: an outside event, then what its actions report. */
@@ -211,6 +223,7 @@ static void setup(struct world *w, struct input *in)
 	}
 	w->m.conf.finish_timeout_ns = ((b >> 3) & 7) * NS;
 	w->m.conf.stray_grace_ns = ((b >> 6) & 3) * NS;
+	w->m.conf.give_up = (d >> 6) & 3; /* 0: never, as without the file */
 	event(w, &ev, SVE_INIT);
 	ev.normally_up = (b >> 5) & 1;
 	feed(w, in, &ev);
@@ -261,6 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!w.finish_alive)
 				continue;
 			event(&w, &ev, SVE_FINISH_EXITED);
+			ev.code = arg & 1 ? 125 : (int)(arg >> 1); /* 125: give up */
 			w.finish_alive = 0;
 			break;
 		case 4:

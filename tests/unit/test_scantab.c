@@ -259,3 +259,54 @@ Test(scantab, printable_names)
 	big[sizeof big - 1] = 0;
 	cr_assert_eq(scantab_name_printable(big, out, sizeof out), 4 * SCANTAB_NAME_MAX);
 }
+
+Test(scantab, removal_after_a_second_unseen)
+{
+	struct scantab t;
+	uint64_t next = 0;
+
+	scantab_init(&t, 10);
+	scantab_add(&t, 1, 5, "a");
+	scantab_started(&t.v[0], SCANTAB_MAIN, 42, 10 * S);
+	/* seen: never gone */
+	cr_assert_eq(scantab_gone(&t.v[0], 20 * S, &next), 0);
+	cr_assert_eq(next, 0);
+	/* unseen: due a second after the first scan that missed it */
+	scantab_begin(&t);
+	cr_assert_eq(scantab_gone(&t.v[0], 20 * S, &next), 0);
+	cr_assert_eq(next, 21 * S);
+	next = 0;
+	cr_assert_eq(scantab_gone(&t.v[0], 21 * S - 1, &next), 0);
+	cr_assert_eq(next, 21 * S);
+	cr_assert_eq(scantab_gone(&t.v[0], 21 * S, &next), 1);
+	/* rm + ln -s: seen again within the second forgets the miss */
+	scantab_touch(&t, 0, "a");
+	cr_assert_eq(t.v[0].missing_ns, 0);
+	scantab_begin(&t);
+	next = 0;
+	cr_assert_eq(scantab_gone(&t.v[0], 30 * S, &next), 0);
+	cr_assert_eq(next, 31 * S);
+	scantab_free(&t);
+}
+
+Test(scantab, removing_never_restarts_and_is_dropped_when_both_exited)
+{
+	struct scantab t;
+	uint64_t next = 0;
+
+	scantab_init(&t, 10);
+	scantab_add(&t, 1, 5, "a");
+	t.v[0].has_log = 1;
+	scantab_started(&t.v[0], SCANTAB_MAIN, 42, 10 * S);
+	scantab_started(&t.v[0], SCANTAB_LOG, 43, 10 * S);
+	t.v[0].removing = 1;
+	cr_assert_not(scantab_removed(&t.v[0]));
+	scantab_exited(&t.v[0], SCANTAB_MAIN, 20 * S);
+	/* seen again meanwhile (active): still not restarted */
+	cr_assert_eq(scantab_due(&t.v[0], SCANTAB_MAIN, 30 * S, &next), 0);
+	cr_assert_not(scantab_removed(&t.v[0]));
+	scantab_exited(&t.v[0], SCANTAB_LOG, 20 * S);
+	cr_assert(scantab_removed(&t.v[0]));
+	cr_assert_eq(scantab_gone(&t.v[0], 40 * S, &next), 0);
+	scantab_free(&t);
+}

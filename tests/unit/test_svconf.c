@@ -30,6 +30,7 @@ Test(svconf, names)
 	cr_assert_str_eq(svconf_name(SVCONF_FINISH_TIMEOUT), "finish-timeout");
 	cr_assert_str_eq(svconf_name(SVCONF_TIMEOUT_KILL), "timeout-kill");
 	cr_assert_str_eq(svconf_name(SVCONF_STRAY_GRACE), "stray-grace");
+	cr_assert_str_eq(svconf_name(SVCONF_GIVE_UP), "give-up");
 	cr_assert_str_eq(svconf_name(SVCONF_NFILES), "unknown");
 }
 
@@ -147,4 +148,39 @@ Test(svconf, backoff_arithmetic)
 	c.backoff_max_ns = UINT64_MAX;
 	cr_assert_eq(svconf_backoff_delay(&c, 2), 2000000000ULL * NS);
 	cr_assert_geq(svconf_backoff_delay(&c, 200), 1000000000ULL * NS);
+}
+
+Test(svconf, give_up)
+{
+	static const char *const bad[] = {
+		"", "0", "-1", "-5", "+5", "five", "5x", "1.5", "5 6", "1000001", "4294967297",
+		"99999999999999999999999", "5\n6", "0x10",
+	};
+	struct svconf c;
+	uint32_t n = 7;
+	size_t i;
+
+	cr_assert_str_eq(svconf_name(SVCONF_GIVE_UP), "give-up");
+	cr_assert_str_eq(svconf_bad_means(SVCONF_GIVE_UP), "ignored");
+	cr_assert_str_eq(svconf_bad_means(SVCONF_TIMEOUT_KILL), "ignored");
+	cr_assert_str_eq(svconf_bad_means(SVCONF_BACKOFF), "using the default");
+	cr_assert_eq(svconf_parse_give_up(S("5\n"), &n), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(svconf_parse_give_up(S(" 1 "), &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(svconf_parse_give_up(S("1000000"), &n), 0);
+	cr_assert_eq(n, SVCONF_GIVE_UP_MAX);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = 7;
+		cr_assert_eq(svconf_parse_give_up(bad[i], strlen(bad[i]), &n), -EINVAL, "%s",
+			     bad[i]);
+		cr_assert_eq(n, 7);
+	}
+	/* A bad file leaves the default: never give up. */
+	svconf_defaults(&c);
+	cr_assert_eq(c.give_up, 0);
+	cr_assert_eq(svconf_apply(&c, SVCONF_GIVE_UP, S("0")), -EINVAL);
+	cr_assert_eq(c.give_up, 0);
+	cr_assert_eq(svconf_apply(&c, SVCONF_GIVE_UP, S("3")), 0);
+	cr_assert_eq(c.give_up, 3);
 }

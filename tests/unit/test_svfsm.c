@@ -60,12 +60,12 @@ static unsigned exited(struct svfsm *m, int code, int sig, uint64_t mono, struct
 /* ---- the states every table row starts from ------------------------------- */
 
 enum setup { S_DOWN, S_PENDING, S_STARTING, S_UP, S_READY, S_STOPPING, S_FINISHING,
-	     S_BACKOFF, S_STRAYS, S_FIN_CG, S_FIN_CLEAR, S_LEFTOVERS, S_NSETUPS };
+	     S_BACKOFF, S_STRAYS, S_FIN_CG, S_FIN_CLEAR, S_LEFTOVERS, S_FAILED, S_NSETUPS };
 
 static const char *const setup_name[] = { "down", "pending", "starting", "up", "ready",
 					  "stopping", "finishing", "backoff", "strays",
 					  "finishing-in-cgroup", "clearing-after-finish",
-					  "leftovers" };
+					  "leftovers", "failed" };
 
 /* Everything happens at T0 - 1 s or earlier, so rows fire events at T0. */
 static void setup(struct svfsm *m, enum setup s)
@@ -88,7 +88,8 @@ static void setup(struct svfsm *m, enum setup s)
 	if (s == S_DOWN || s == S_PENDING || s == S_LEFTOVERS)
 		return;
 	m->wait_ready = s == S_STARTING || s == S_READY;
-	m->cgroup = s >= S_STRAYS;
+	m->cgroup = s >= S_STRAYS && s <= S_FIN_CLEAR;
+	m->conf.give_up = s == S_FAILED;
 	step(m, at(SVE_TIMER, t), &a);
 	cr_assert(a.flags & SVA_SPAWN_RUN);
 	spawned(m, 100, t - NS / 2);
@@ -103,7 +104,7 @@ static void setup(struct svfsm *m, enum setup s)
 			ev.pid = 200;
 			step(m, ev, &a);
 		}
-		if (s == S_BACKOFF)
+		if (s == S_BACKOFF || s == S_FAILED)
 			step(m, at(SVE_FINISH_SKIPPED, T0 - NS / 2), &a);
 		if (s == S_FIN_CG || s == S_FIN_CLEAR) {
 			step(m, at(SVE_STRAYS_GONE, t), &a);
@@ -121,7 +122,7 @@ static void setup(struct svfsm *m, enum setup s)
 
 static const enum svstate_state setup_state[] = {
 	SVS_DOWN, SVS_DOWN, SVS_STARTING, SVS_UP, SVS_READY, SVS_STOPPING, SVS_FINISHING,
-	SVS_BACKOFF, SVS_STOPPING, SVS_FINISHING, SVS_FINISHING, SVS_STOPPING,
+	SVS_BACKOFF, SVS_STOPPING, SVS_FINISHING, SVS_FINISHING, SVS_STOPPING, SVS_FAILED,
 };
 
 Test(svfsm, setups_reach_their_states)
@@ -322,6 +323,15 @@ static const struct row rows[] = {
 	{ S_LEFTOVERS, E_TIMER_DUE, SVA_STRAYS_KILL, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_LEFTOVERS, E_TERM, A, 0, SVS_STOPPING, SVD_STRAYS },
 	{ S_LEFTOVERS, E_STRAYS_GONE, RUN, 0, SVS_STOPPING, SVD_NONE },
+	/* failed: gave up after the first failure (give-up 1); nothing runs,
+	 * nothing is due; only a manual start starts it */
+	{ S_FAILED, E_U, RUN | A, 0, SVS_FAILED, SVD_NONE },
+	{ S_FAILED, E_O, RUN | A, 0, SVS_FAILED, SVD_NONE },
+	{ S_FAILED, E_D, A, 0, SVS_FAILED, SVD_NONE },
+	{ S_FAILED, E_X, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_FAILED, E_P, A, 0, SVS_FAILED, SVD_NONE },
+	{ S_FAILED, E_C, A, 0, SVS_FAILED, SVD_NONE },
+	{ S_FAILED, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
 };
 
 static const struct row *find(enum setup s, enum evk e)
@@ -1059,4 +1069,251 @@ Test(svfsm, adoption_only_from_down)
 	setup(&m, S_DOWN);
 	ev.pid = 0;
 	cr_assert_eq(step(&m, ev, &a), 0, "pid 0 is nobody");
+}
+
+/* ---- giving up (DESIGN.md section 6) --------------------------------------- */
+
+/* One crash: the pending start is performed, the process lives 0.1 s and
+ * exits 1, no finish. Returns the time after it. */
+static uint64_t crash(struct svfsm *m, uint64_t t)
+{
+	struct svfsm_actions a;
+
+	/* A start may already be asked for (a healthy run restarts at once). */
+	if (!m->spawning) {
+		if (svfsm_deadline(m) > t)
+			t = svfsm_deadline(m);
+		step(m, at(SVE_TIMER, t), &a);
+		cr_assert(a.flags & SVA_SPAWN_RUN, "state %s", svstate_name(m->state));
+	}
+	t += 1;
+	spawned(m, 100, t);
+	exited(m, 1, 0, t + NS / 10, &a);
+	step(m, at(SVE_FINISH_SKIPPED, t + NS / 10), &a);
+	return t + NS / 10;
+}
+
+static void with_give_up(struct svfsm *m, uint32_t n)
+{
+	setup(m, S_PENDING);
+	m->conf.give_up = n;
+}
+
+Test(svfsm, gives_up_after_exactly_n_failures)
+{
+	struct svfsm m;
+	struct svstatus st;
+	struct svstate s;
+	uint64_t t = T0;
+	uint32_t i;
+
+	with_give_up(&m, 5);
+	for (i = 1; i < 5; i++) {
+		t = crash(&m, t);
+		cr_assert_eq(m.failures, i);
+		cr_assert_eq(m.state, SVS_BACKOFF);
+	}
+	t = crash(&m, t);
+	cr_assert_eq(m.failures, 5);
+	cr_assert_eq(m.state, SVS_FAILED);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	cr_assert_eq(m.want, 'd');
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 'd');
+	cr_assert_eq(st.pid, 0);
+	svfsm_state(&m, &s);
+	cr_assert_eq(s.state, SVS_FAILED);
+	cr_assert_eq(s.failed_by, SVS_FAILED_GIVE_UP);
+	cr_assert_eq(s.failures, 5);
+	/* Nothing is due: a timer changes nothing. */
+	{
+		struct svfsm_actions a;
+
+		cr_assert_eq(step(&m, at(SVE_TIMER, t + 3600 * NS), &a), 0);
+	}
+}
+
+Test(svfsm, without_give_up_it_never_fails)
+{
+	struct svfsm m;
+	uint64_t t = T0;
+	int i;
+
+	with_give_up(&m, 0);
+	for (i = 0; i < 50; i++)
+		t = crash(&m, t);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.failures, 50);
+}
+
+Test(svfsm, a_healthy_run_resets_the_count_toward_give_up)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t t = T0;
+
+	with_give_up(&m, 3);
+	t = crash(&m, t);
+	t = crash(&m, t);
+	t = svfsm_deadline(&m);
+	step(&m, at(SVE_TIMER, t), &a);
+	spawned(&m, 100, t);
+	exited(&m, 1, 0, t + 11 * NS, &a); /* lasted 11 s: healthy */
+	step(&m, at(SVE_FINISH_SKIPPED, t + 11 * NS), &a);
+	cr_assert_eq(m.failures, 0);
+	t = crash(&m, t + 11 * NS);
+	t = crash(&m, t);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	t = crash(&m, t);
+	cr_assert_eq(m.state, SVS_FAILED);
+}
+
+Test(svfsm, manual_stops_and_starts_never_count)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t t = T0 + NS;
+	int i;
+
+	with_give_up(&m, 1);
+	step(&m, at(SVE_TIMER, T0), &a);
+	spawned(&m, 100, T0);
+	for (i = 0; i < 5; i++) {
+		/* svc -t, -k: quick exits that are not failures */
+		ctl(&m, i % 2 ? 't' : 'k', t, &a);
+		exited(&m, -1, i % 2 ? SIGTERM : SIGKILL, t, &a);
+		step(&m, at(SVE_FINISH_SKIPPED, t), &a);
+		cr_assert(a.flags & SVA_SPAWN_RUN);
+		spawned(&m, 100, t);
+		t += NS / 10;
+	}
+	/* svc -d then -u */
+	ctl(&m, 'd', t, &a);
+	exited(&m, 0, 0, t, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, t), &a);
+	cr_assert_eq(m.state, SVS_DOWN);
+	ctl(&m, 'u', t, &a);
+	cr_assert(a.flags & SVA_SPAWN_RUN);
+	cr_assert_eq(m.failures, 0);
+}
+
+Test(svfsm, finish_exiting_125_gives_up_at_once)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+	struct svstate s;
+
+	setup(&m, S_UP); /* no give-up file */
+	exited(&m, 0, 0, T0 + 20 * NS, &a); /* even a healthy run */
+	ev = at(SVE_FINISH_SPAWNED, T0 + 20 * NS);
+	ev.pid = 200;
+	step(&m, ev, &a);
+	ev = at(SVE_FINISH_EXITED, T0 + 20 * NS);
+	ev.code = 125;
+	step(&m, ev, &a);
+	cr_assert_eq(m.state, SVS_FAILED);
+	cr_assert_eq(a.flags, SVA_ANNOUNCE);
+	svfsm_state(&m, &s);
+	cr_assert_eq(s.failed_by, SVS_FAILED_FINISH);
+	cr_assert_eq(m.want, 'd');
+	/* svc -u clears it, and the count, and starts at once */
+	ctl(&m, 'u', T0 + 21 * NS, &a);
+	cr_assert(a.flags & SVA_SPAWN_RUN);
+	spawned(&m, 101, T0 + 21 * NS);
+	svfsm_state(&m, &s);
+	cr_assert_eq(s.state, SVS_UP);
+	cr_assert_eq(s.failed_by, SVS_FAILED_NONE);
+	cr_assert_eq(s.failures, 0);
+	cr_assert_eq(m.want, 'u');
+}
+
+Test(svfsm, finish_125_after_a_manual_stop_is_just_down)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	ctl(&m, 'd', T0, &a);
+	exited(&m, -1, SIGTERM, T0, &a);
+	ev = at(SVE_FINISH_SPAWNED, T0);
+	ev.pid = 200;
+	step(&m, ev, &a);
+	ev = at(SVE_FINISH_EXITED, T0);
+	ev.code = 125;
+	step(&m, ev, &a);
+	cr_assert_eq(m.state, SVS_DOWN);
+	cr_assert_eq(m.failed_by, SVS_FAILED_NONE);
+}
+
+Test(svfsm, up_while_the_last_finish_runs_wins_over_giving_up)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	with_give_up(&m, 1);
+	step(&m, at(SVE_TIMER, T0), &a);
+	spawned(&m, 100, T0);
+	exited(&m, 1, 0, T0 + 1, &a);
+	cr_assert_eq(m.giving_up, SVS_FAILED_GIVE_UP);
+	ev = at(SVE_FINISH_SPAWNED, T0 + 1);
+	ev.pid = 200;
+	step(&m, ev, &a);
+	ctl(&m, 'u', T0 + 2, &a);
+	ev = at(SVE_FINISH_EXITED, T0 + 3);
+	ev.code = 125;
+	step(&m, ev, &a);
+	cr_assert(a.flags & SVA_SPAWN_RUN);
+	cr_assert_eq(m.failures, 0);
+	cr_assert_neq(m.state, SVS_FAILED);
+}
+
+Test(svfsm, spawn_failures_count_toward_give_up)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	with_give_up(&m, 2);
+	step(&m, at(SVE_TIMER, T0), &a);
+	step(&m, at(SVE_SPAWN_FAILED, T0), &a);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	step(&m, at(SVE_TIMER, T0 + NS), &a);
+	step(&m, at(SVE_SPAWN_FAILED, T0 + NS), &a);
+	cr_assert_eq(m.state, SVS_FAILED);
+	cr_assert_eq(m.failed_by, SVS_FAILED_GIVE_UP);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+}
+
+Test(svfsm, a_bad_run_never_counts_toward_give_up)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t t = T0;
+	int i;
+
+	with_give_up(&m, 1);
+	for (i = 0; i < 5; i++) {
+		step(&m, at(SVE_TIMER, t), &a);
+		step(&m, at(SVE_RUN_BAD, t), &a);
+		t += NS;
+	}
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.failures, 0);
+}
+
+Test(svfsm, down_and_exit_from_failed)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t t;
+
+	with_give_up(&m, 1);
+	t = crash(&m, T0);
+	cr_assert_eq(m.state, SVS_FAILED);
+	ctl(&m, 'd', t, &a);
+	cr_assert_eq(m.state, SVS_FAILED);
+	ctl(&m, 'x', t, &a);
+	cr_assert(a.flags & SVA_EXIT);
 }

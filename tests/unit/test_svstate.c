@@ -26,6 +26,7 @@ static const char golden[] =
 	"next_start=@4000000000000011075bcd15\n"
 	"failures=3\n"
 	"starts=18446744073709551615\n"
+	"failed_by=give-up\n"
 	"last_exit=signal 9\n"
 	"procs=2\n"
 	"cgroup=/sys/fs/cgroup/dtng-1-2/service\n"
@@ -50,6 +51,7 @@ static void every_key(struct svstate *a)
 	a->next_start.nano = 123456789;
 	a->failures = 3;
 	a->starts = UINT64_MAX;
+	a->failed_by = SVS_FAILED_GIVE_UP;
 	a->last_exit = SVS_EXIT_SIGNAL;
 	a->last_code = 9;
 	a->procs = 2;
@@ -93,6 +95,7 @@ Test(svstate, golden_text_roundtrip)
 	cr_assert_eq(b.failures, 3);
 	cr_assert_eq(b.has_starts, 1);
 	cr_assert_eq(b.starts, UINT64_MAX);
+	cr_assert_eq(b.failed_by, SVS_FAILED_GIVE_UP);
 	cr_assert_eq(b.last_exit, SVS_EXIT_SIGNAL);
 	cr_assert_eq(b.last_code, 9);
 	cr_assert_eq(b.procs, 2);

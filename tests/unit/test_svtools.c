@@ -333,6 +333,30 @@ Test(svwaitcond, aggregation)
 	cr_assert_eq(svwait_exit_code(SVW_REACHED), 0);
 	cr_assert_eq(svwait_exit_code(SVW_LOST), 102);
 	cr_assert_eq(svwait_exit_code(SVW_WAIT), 99);
+	cr_assert_eq(svwait_exit_code(SVW_FAILED), 103);
+}
+
+Test(svwaitcond, failed_fails_up_and_ready_but_is_down)
+{
+	struct svwait_snap f = snap_state(SVS_FAILED, 0);
+	enum svwait_verdict fw[] = { SVW_FAILED, SVW_WAIT }, fl[] = { SVW_FAILED, SVW_LOST };
+	enum svwait_verdict fr[] = { SVW_FAILED, SVW_REACHED }, ff[] = { SVW_FAILED, SVW_FAILED };
+
+	cr_assert_eq(svwait_judge(SVW_UP, &f), SVW_FAILED);
+	cr_assert_eq(svwait_judge(SVW_READY, &f), SVW_FAILED);
+	cr_assert_eq(svwait_judge(SVW_DOWN, &f), SVW_REACHED);
+	cr_assert_eq(svwait_judge(SVW_EXIT, &f), SVW_WAIT);
+	/* 0.76's status cannot say failed: only supervise/state does */
+	f.has_state = 0;
+	f.has_status = 1;
+	cr_assert_eq(svwait_judge(SVW_UP, &f), SVW_WAIT);
+	cr_assert_eq(svwait_aggregate(0, fw, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(0, fl, 2), SVW_LOST);
+	cr_assert_eq(svwait_aggregate(0, fr, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(1, fw, 2), SVW_WAIT);
+	cr_assert_eq(svwait_aggregate(1, fl, 2), SVW_FAILED);
+	cr_assert_eq(svwait_aggregate(1, fr, 2), SVW_REACHED);
+	cr_assert_eq(svwait_aggregate(1, ff, 2), SVW_FAILED);
 }
 
 /* ---- /proc/locks ---- */
@@ -367,4 +391,31 @@ Test(proclocks, fdinfo)
 
 	cr_assert_eq(proclocks_fdinfo_locked(yes, sizeof yes - 1), 1);
 	cr_assert_eq(proclocks_fdinfo_locked(no, sizeof no - 1), 0);
+}
+
+Test(svlink_args, operands_and_timeout)
+{
+	char *a1[] = { "svlink", "d", NULL };
+	char *a2[] = { "svlink", "-t", "2.5", "d", "s", NULL };
+	char *a3[] = { "svlink", "-t0", "--", "-d", NULL };
+	char *b1[] = { "svlink", NULL };
+	char *b2[] = { "svlink", "a", "b", "c", NULL };
+	char *b3[] = { "svlink", "-t", "x", "d", NULL };
+	char *b4[] = { "svlink", "-u", "d", NULL };
+	char *b5[] = { "svlink", "", NULL };
+	char *b6[] = { "svlink", "-t", NULL };
+	uint64_t t = 7;
+
+	cr_assert_eq(svlink_parse_args(ARGC(a1), a1, &t), 1);
+	cr_assert_eq(t, 7);
+	cr_assert_eq(svlink_parse_args(ARGC(a2), a2, &t), 3);
+	cr_assert_eq(t, 2500000000ULL);
+	cr_assert_eq(svlink_parse_args(ARGC(a3), a3, &t), 3);
+	cr_assert_eq(t, 0);
+	cr_assert_eq(svlink_parse_args(ARGC(b1), b1, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b2), b2, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b3), b3, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b4), b4, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b5), b5, &t), -EINVAL);
+	cr_assert_eq(svlink_parse_args(ARGC(b6), b6, &t), -EINVAL);
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dt/fdio.h>
+#include <dt/svctl.h>
+#include <dt/svstatus.h>
+
+int svctl_path(char *path, size_t size, const char *dir, const char *name)
+{
+	int n;
+
+	if (!*dir || strcmp(dir, ".") == 0)
+		n = snprintf(path, size, "%s", name);
+	else
+		n = snprintf(path, size, "%s/%s", dir, name);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int open_sup(const char *dir, const char *file, int flags)
+{
+	char path[PATH_MAX], name[64];
+	int fd;
+
+	snprintf(name, sizeof name, "supervise/%s", file);
+	if (svctl_path(path, sizeof path, dir, name) < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int svctl_running(const char *dir)
+{
+	int fd = open_sup(dir, "ok", O_WRONLY | O_NONBLOCK);
+
+	if (fd >= 0) {
+		fd_close(fd);
+		return 1;
+	}
+	if (fd == -ENXIO || fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	return fd;
+}
+
+int svctl_send(const char *dir, const char *bytes)
+{
+	int fd = open_sup(dir, "control", O_WRONLY | O_NONBLOCK);
+	ssize_t r;
+
+	if (fd < 0)
+		return fd;
+	r = fd_write_all(fd, bytes, strlen(bytes));
+	fd_close(fd);
+	return r < 0 ? (int)r : 0;
+}
+
+int svctl_want(const char *dir)
+{
+	unsigned char buf[SVSTATUS_LEN];
+	struct svstatus st;
+	ssize_t r;
+	int fd = open_sup(dir, "status", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return fd;
+	r = fd_read_full(fd, buf, sizeof buf);
+	fd_close(fd);
+	if (r < 0)
+		return (int)r;
+	if (svstatus_decode(buf, (size_t)r, &st) < 0)
+		return -EBADMSG;
+	return st.want == 'u' || st.want == 'd' ? st.want : 0;
+}
+
+static int check_run(const char *dir, const char *name, char *what, size_t what_size)
+{
+	struct stat st;
+
+	svctl_path(what, what_size, dir, name);
+	if (stat(what, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (access(what, X_OK) < 0)
+		return -errno;
+	return 0;
+}
+
+int svctl_check_dir(const char *dir, char *what, size_t what_size)
+{
+	struct stat st;
+	int r;
+
+	snprintf(what, what_size, "%s", dir);
+	if (stat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	r = check_run(dir, "run", what, what_size);
+	if (r < 0)
+		return r;
+	char log[PATH_MAX];
+
+	if (svctl_path(log, sizeof log, dir, "log") < 0)
+		return -ENAMETOOLONG;
+	snprintf(what, what_size, "%s", log);
+	if (stat(log, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return check_run(log, "run", what, what_size);
+}
