@@ -300,6 +300,11 @@ void mlog_flush(struct mlog *m)
 	drain(m);
 }
 
+void mlog_flush_wait(struct mlog *m)
+{
+	drain(m);
+}
+
 static void fsync_current(struct mlog *m, struct mlog_dir *d)
 {
 	size_t i = (size_t)(d - m->dirs);
