@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <lx/uring_log.h>
 
 #include "multilog.h"
+#include "multilog_in.h"
 
 #define INBUF (256 * 1024)
 #define ERRBUF (16 * 1024)
@@ -42,8 +42,11 @@ struct ml {
 	int *filefd;
 	struct lx_sigfd sig;
 	sigset_t child_mask;
+	struct mlin input;
 	char *in;
 	size_t have, pos;
+	uint64_t fed;  /* input bytes mlproc has taken, since the start */
+	uint64_t mark; /* fed when the round in flight was started */
 	int term; /* 1: SIGTERM seen; 2: and read once since */
 	int said; /* the current pause has been reported */
 };
@@ -260,6 +263,7 @@ static void setup(struct ml *m, int argc, char **argv)
 	m->in = alloc(INBUF);
 	grow_pipe();
 	open_dirs(m, startfd);
+	mlin_open(&m->input, m->sig.fd);
 	if (mlproc_init(&m->proc, &m->sc, m->outs, &m->err, m->files, m->dirty) < 0)
 		dt_die(DT_EX_TEMP, "out of memory");
 	close(startfd);
@@ -287,7 +291,11 @@ static void write_files(struct ml *m)
 }
 
 /* wait: 0 while input keeps coming (the writes run on while the next
- * batch is read), 1 when input would block or before a rotation or exit. */
+ * batch is read), 1 when input would block or before a rotation or exit.
+ * Input leaves the pipe once the round holding its lines is in the files
+ * (a line no directory selected goes with the round it would have been
+ * in): before the next round starts, so a kill -9 can make the next
+ * multilog write again no more than one round, the one in flight. */
 static void flush_all(struct ml *m, int wait)
 {
 	if (m->err.len) {
@@ -295,10 +303,14 @@ static void flush_all(struct ml *m, int wait)
 		m->err.len = 0;
 	}
 	write_files(m);
-	if (wait)
-		mlog_flush(&m->w);
-	else
-		mlog_flush_start(&m->w);
+	mlog_flush_wait(&m->w);
+	mlin_done(&m->input, m->mark);
+	mlog_flush_start(&m->w);
+	m->mark = m->fed;
+	if (wait) {
+		mlog_flush_wait(&m->w);
+		mlin_done(&m->input, m->mark);
+	}
 }
 
 static int output_pending(const struct ml *m)
@@ -321,7 +333,10 @@ static void feed(struct ml *m, int eof)
 	int need_flush;
 
 	for (;;) {
-		m->pos += mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
+		size_t n = mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
+
+		m->pos += n;
+		m->fed += n;
 		if (!need_flush)
 			break;
 		flush_all(m, 0);
@@ -338,7 +353,7 @@ static void feed(struct ml *m, int eof)
 static int read_batch(struct ml *m)
 {
 	struct tai64n t;
-	ssize_t n = fd_read(0, m->in + m->have, m->term > 1 ? 1 : INBUF - m->have);
+	ssize_t n = mlin_read(&m->input, m->in + m->have, m->term > 1 ? 1 : INBUF - m->have);
 
 	if (n == -EAGAIN)
 		return 1;
@@ -379,11 +394,9 @@ static void on_signals(struct ml *m)
  * would block, so batching never holds a line back. */
 static void run(struct ml *m)
 {
-	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { m->sig.fd, POLLIN, 0 } };
-
 	for (;;) {
-		int pending = output_pending(m);
-		int r = poll(pf, 2, pending ? 0 : -1);
+		int pending = output_pending(m), input, sig;
+		int r = mlin_wait(&m->input, pending ? 0 : -1, &input, &sig);
 
 		if (r < 0)
 			continue;
@@ -391,11 +404,11 @@ static void run(struct ml *m)
 			flush_all(m, 1);
 			continue;
 		}
-		if (pf[1].revents)
+		if (sig)
 			on_signals(m);
-		if (m->term && !in_line(m) && !pf[0].revents)
+		if (m->term && !in_line(m) && !input)
 			return;
-		if (pf[0].revents && !read_batch(m))
+		if (input && !read_batch(m))
 			return;
 		if (m->term && !in_line(m))
 			return;
