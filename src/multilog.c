@@ -325,7 +325,8 @@ static int output_pending(const struct ml *m)
 	for (i = 0; i < m->sc.ndirs; i++)
 		if (m->dirs[i].out.len || m->dirs[i].fl.len > m->dirs[i].done)
 			return 1;
-	return m->w.async;
+	/* Lines no directory took fill no buffer, yet wait in the pipe. */
+	return m->w.async || mlin_owes(&m->input, m->fed);
 }
 
 static void feed(struct ml *m, int eof)

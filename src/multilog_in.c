@@ -195,3 +195,8 @@ void mlin_done(struct mlin *in, uint64_t upto)
 	in->dropped = upto;
 	in->more = 1; /* room again: a tee may now see what it could not */
 }
+
+int mlin_owes(const struct mlin *in, uint64_t upto)
+{
+	return in->hold && upto > in->dropped;
+}

@@ -52,5 +52,9 @@ ssize_t mlin_read(struct mlin *in, char *buf, size_t max);
 /* The first upto bytes mlin_read returned are in their files (or were
  * discarded): they leave the pipe. upto never decreases. */
 void mlin_done(struct mlin *in, uint64_t upto);
+/* 1 while some of the first upto bytes are still in the pipe: the caller
+ * must then call mlin_done before it waits for input, or the held bytes
+ * could fill the pipe and nothing would wake it. */
+int mlin_owes(const struct mlin *in, uint64_t upto);
 
 #endif

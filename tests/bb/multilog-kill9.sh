@@ -175,6 +175,15 @@ check "b: the processor ran" sh -c 'ls b | grep -q "\.s$"'
 same "b: no line b should not have" "" \
 	"$(stream b | sed 's/^@[0-9a-f]* //' | awk '/^[0-9]+ [0-9]+$/ && $2 !~ /^[^7]*7$/' | head -3)"
 
+# Lines no directory takes fill no buffer, yet they leave the pipe: more
+# than the pipe holds (1 MiB) goes through.
+seq 1 400000 | multilog t '-*' ./e 2>>err &
+ml=$!
+track $ml
+check "lines no directory takes leave the pipe" wait_until 60 sh -c "! kill -0 $ml"
+wait "$ml"
+same "... and multilog exits 0 at end of input" 0 $?
+
 # The middle of a line: its beginning was read when multilog died; after
 # the restart the whole line is read again and logged once, whole.
 mkfifo fifo2 || exit 99
