@@ -30,6 +30,11 @@
 #define INBUF (256 * 1024)
 #define ERRBUF (16 * 1024)
 #define PAUSE_NS 5000000000ULL /* 0.76's pause before every retry */
+/* A line that a full buffer cut in two leaves the pipe only whole, so a
+ * restart reads it again from its start; past this much of it, its bytes
+ * go as they are written (as 0.76 split long lines), or holding them
+ * could fill the pipe. */
+#define LINE_HOLD (16 * 1024)
 
 struct ml {
 	struct mlscript sc;
@@ -46,7 +51,8 @@ struct ml {
 	char *in;
 	size_t have, pos;
 	uint64_t fed;  /* input bytes mlproc has taken, since the start */
-	uint64_t mark; /* fed when the round in flight was started */
+	uint64_t mark; /* done_upto when the round in flight was started */
+	uint64_t line_start; /* fed where the line mlproc is inside began */
 	int term; /* 1: SIGTERM seen; 2: and read once since */
 	int said; /* the current pause has been reported */
 };
@@ -290,6 +296,14 @@ static void write_files(struct ml *m)
 	}
 }
 
+/* How much of the input may leave the pipe once what was fed is written. */
+static uint64_t done_upto(const struct ml *m)
+{
+	if (mlproc_midline(&m->proc) && m->fed - m->line_start <= LINE_HOLD)
+		return m->line_start;
+	return m->fed;
+}
+
 /* wait: 0 while input keeps coming (the writes run on while the next
  * batch is read), 1 when input would block or before a rotation or exit.
  * Input leaves the pipe once the round holding its lines is in the files
@@ -306,7 +320,7 @@ static void flush_all(struct ml *m, int wait)
 	mlog_flush_wait(&m->w);
 	mlin_done(&m->input, m->mark);
 	mlog_flush_start(&m->w);
-	m->mark = m->fed;
+	m->mark = done_upto(m);
 	if (wait) {
 		mlog_flush_wait(&m->w);
 		mlin_done(&m->input, m->mark);
@@ -326,7 +340,7 @@ static int output_pending(const struct ml *m)
 		if (m->dirs[i].out.len || m->dirs[i].fl.len > m->dirs[i].done)
 			return 1;
 	/* Lines no directory took fill no buffer, yet wait in the pipe. */
-	return m->w.async || mlin_owes(&m->input, m->fed);
+	return m->w.async || mlin_owes(&m->input, done_upto(m));
 }
 
 static void feed(struct ml *m, int eof)
@@ -335,9 +349,17 @@ static void feed(struct ml *m, int eof)
 
 	for (;;) {
 		size_t n = mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
+		const char *nl = NULL;
 
+		/* Inside a line now: it began after the last newline taken. */
+		if (mlproc_midline(&m->proc) && n)
+			nl = memrchr(m->in + m->pos, '\n', n);
+		if (nl)
+			m->line_start = m->fed + (uint64_t)(nl - (m->in + m->pos)) + 1;
 		m->pos += n;
 		m->fed += n;
+		if (!mlproc_midline(&m->proc))
+			m->line_start = m->fed;
 		if (!need_flush)
 			break;
 		flush_all(m, 0);

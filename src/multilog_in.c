@@ -52,7 +52,9 @@ void mlin_open(struct mlin *in, int sigfd)
 	in->sigfd = sigfd;
 	in->priv[0] = in->priv[1] = in->null = in->ev.epfd = -1;
 	in->more = 1;
-	if (fstat(0, &st) < 0 || !S_ISFIFO(st.st_mode))
+	/* Below 64 KiB (the default), the bytes held (an unfinished line,
+	 * up to 16 KiB of a line cut by a full buffer) could fill it. */
+	if (fstat(0, &st) < 0 || !S_ISFIFO(st.st_mode) || fcntl(0, F_GETPIPE_SZ) < 65536)
 		return;
 	in->hold = 1;
 	in->null = open("/dev/null", O_WRONLY | O_CLOEXEC);
