@@ -3,7 +3,10 @@
 # Log throughput of multilog against Debian's multilog, s6-log and svlogd,
 # side by side in one run (impls interleaved in every repetition).
 #
-#   bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [throughput|syscalls|all]
+#   bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [-o OLDBINDIR] [throughput|syscalls|all]
+#
+# -o: another build of ours (say, main's), run as "old" beside "new" in
+#   every repetition of throughput, so a change is measured in one run.
 #
 # throughput: a deterministic corpus (seed 20240501, lines of 40-300 bytes:
 #   access-log, Java, logfmt and stack-trace lines) is piped with cat into
@@ -27,11 +30,13 @@ set -u
 REPS=5
 MIB=256
 BINDIR=$(cd "$(dirname "$0")/.." && pwd)/src
-while getopts r:s:b: o; do
+OLDBINDIR=
+while getopts r:s:b:o: o; do
 	case $o in
 	r) REPS=$OPTARG ;;
 	s) MIB=$OPTARG ;;
 	b) BINDIR=$OPTARG ;;
+	o) OLDBINDIR=$OPTARG ;;
 	*) exit 100 ;;
 	esac
 done
@@ -80,6 +85,7 @@ run() {
 	mkdir -p "$out"
 	case $impl in
 	new) set -- "$BINDIR/multilog" t s16777216 n20 "$out" ;;
+	old) set -- "$OLDBINDIR/multilog" t s16777216 n20 "$out" ;;
 	daemontools) set -- /usr/bin/multilog t s16777216 n20 "$out" ;;
 	s6) set -- s6-log t s16777216 n20 "$out" ;;
 	runit) printf 's16777216\nn20\n' >"$out/config"; set -- svlogd -t "$out" ;;
@@ -131,6 +137,7 @@ throughput() {
 	BYTES=$(wc -c <"$CORPUS")
 	CORPUS_SUM=$(cksum <"$CORPUS")
 	impls="new daemontools s6 runit"
+	[ -n "$OLDBINDIR" ] && impls="new old daemontools s6 runit"
 	command -v s6-log >/dev/null || impls=$(echo $impls | sed 's/s6//')
 	command -v svlogd >/dev/null || impls=$(echo $impls | sed 's/runit//')
 	[ -x /usr/bin/multilog ] || impls=$(echo $impls | sed 's/daemontools//')
@@ -208,5 +215,5 @@ case $MODE in
 throughput) throughput ;;
 syscalls) syscalls ;;
 all) throughput; echo; syscalls ;;
-*) echo "usage: bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [throughput|syscalls|all]" >&2; exit 100 ;;
+*) echo "usage: bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [-o OLDBINDIR] [throughput|syscalls|all]" >&2; exit 100 ;;
 esac

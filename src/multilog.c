@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +25,16 @@
 #include <lx/uring_log.h>
 
 #include "multilog.h"
+#include "multilog_in.h"
 
 #define INBUF (256 * 1024)
 #define ERRBUF (16 * 1024)
 #define PAUSE_NS 5000000000ULL /* 0.76's pause before every retry */
+/* A line that a full buffer cut in two leaves the pipe only whole, so a
+ * restart reads it again from its start; past this much of it, its bytes
+ * go as they are written (as 0.76 split long lines), or holding them
+ * could fill the pipe. */
+#define LINE_HOLD (16 * 1024)
 
 struct ml {
 	struct mlscript sc;
@@ -42,8 +47,12 @@ struct ml {
 	int *filefd;
 	struct lx_sigfd sig;
 	sigset_t child_mask;
+	struct mlin input;
 	char *in;
 	size_t have, pos;
+	uint64_t fed;  /* input bytes mlproc has taken, since the start */
+	uint64_t mark; /* done_upto when the round in flight was started */
+	uint64_t line_start; /* fed where the line mlproc is inside began */
 	int term; /* 1: SIGTERM seen; 2: and read once since */
 	int said; /* the current pause has been reported */
 };
@@ -260,6 +269,7 @@ static void setup(struct ml *m, int argc, char **argv)
 	m->in = alloc(INBUF);
 	grow_pipe();
 	open_dirs(m, startfd);
+	mlin_open(&m->input, m->sig.fd);
 	if (mlproc_init(&m->proc, &m->sc, m->outs, &m->err, m->files, m->dirty) < 0)
 		dt_die(DT_EX_TEMP, "out of memory");
 	close(startfd);
@@ -286,8 +296,20 @@ static void write_files(struct ml *m)
 	}
 }
 
+/* How much of the input may leave the pipe once what was fed is written. */
+static uint64_t done_upto(const struct ml *m)
+{
+	if (mlproc_midline(&m->proc) && m->fed - m->line_start <= LINE_HOLD)
+		return m->line_start;
+	return m->fed;
+}
+
 /* wait: 0 while input keeps coming (the writes run on while the next
- * batch is read), 1 when input would block or before a rotation or exit. */
+ * batch is read), 1 when input would block or before a rotation or exit.
+ * Input leaves the pipe once the round holding its lines is in the files
+ * (a line no directory selected goes with the round it would have been
+ * in): before the next round starts, so a kill -9 can make the next
+ * multilog write again no more than one round, the one in flight. */
 static void flush_all(struct ml *m, int wait)
 {
 	if (m->err.len) {
@@ -295,10 +317,14 @@ static void flush_all(struct ml *m, int wait)
 		m->err.len = 0;
 	}
 	write_files(m);
-	if (wait)
-		mlog_flush(&m->w);
-	else
-		mlog_flush_start(&m->w);
+	mlog_flush_wait(&m->w);
+	mlin_done(&m->input, m->mark);
+	mlog_flush_start(&m->w);
+	m->mark = done_upto(m);
+	if (wait) {
+		mlog_flush_wait(&m->w);
+		mlin_done(&m->input, m->mark);
+	}
 }
 
 static int output_pending(const struct ml *m)
@@ -313,7 +339,8 @@ static int output_pending(const struct ml *m)
 	for (i = 0; i < m->sc.ndirs; i++)
 		if (m->dirs[i].out.len || m->dirs[i].fl.len > m->dirs[i].done)
 			return 1;
-	return m->w.async;
+	/* Lines no directory took fill no buffer, yet wait in the pipe. */
+	return m->w.async || mlin_owes(&m->input, done_upto(m));
 }
 
 static void feed(struct ml *m, int eof)
@@ -321,7 +348,18 @@ static void feed(struct ml *m, int eof)
 	int need_flush;
 
 	for (;;) {
-		m->pos += mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
+		size_t n = mlproc_feed(&m->proc, m->in + m->pos, m->have - m->pos, eof, &need_flush);
+		const char *nl = NULL;
+
+		/* Inside a line now: it began after the last newline taken. */
+		if (mlproc_midline(&m->proc) && n)
+			nl = memrchr(m->in + m->pos, '\n', n);
+		if (nl)
+			m->line_start = m->fed + (uint64_t)(nl - (m->in + m->pos)) + 1;
+		m->pos += n;
+		m->fed += n;
+		if (!mlproc_midline(&m->proc))
+			m->line_start = m->fed;
 		if (!need_flush)
 			break;
 		flush_all(m, 0);
@@ -338,7 +376,15 @@ static void feed(struct ml *m, int eof)
 static int read_batch(struct ml *m)
 {
 	struct tai64n t;
-	ssize_t n = fd_read(0, m->in + m->have, m->term > 1 ? 1 : INBUF - m->have);
+	ssize_t n;
+
+	/* Bytes held in the pipe are copied again by every read: drop the
+	 * round in flight first if the kernel is done with it, so a read
+	 * copies only the buffer being filled again, and the service gets
+	 * the room back sooner. */
+	if (mlin_owes(&m->input, m->mark) && mlog_flush_try(&m->w))
+		mlin_done(&m->input, m->mark);
+	n = mlin_read(&m->input, m->in + m->have, m->term > 1 ? 1 : INBUF - m->have);
 
 	if (n == -EAGAIN)
 		return 1;
@@ -379,11 +425,9 @@ static void on_signals(struct ml *m)
  * would block, so batching never holds a line back. */
 static void run(struct ml *m)
 {
-	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { m->sig.fd, POLLIN, 0 } };
-
 	for (;;) {
-		int pending = output_pending(m);
-		int r = poll(pf, 2, pending ? 0 : -1);
+		int pending = output_pending(m), input, sig;
+		int r = mlin_wait(&m->input, pending ? 0 : -1, &input, &sig);
 
 		if (r < 0)
 			continue;
@@ -391,11 +435,11 @@ static void run(struct ml *m)
 			flush_all(m, 1);
 			continue;
 		}
-		if (pf[1].revents)
+		if (sig)
 			on_signals(m);
-		if (m->term && !in_line(m) && !pf[0].revents)
+		if (m->term && !in_line(m) && !input)
 			return;
-		if (pf[0].revents && !read_batch(m))
+		if (input && !read_batch(m))
 			return;
 		if (m->term && !in_line(m))
 			return;

@@ -129,6 +129,13 @@ void mlog_flush(struct mlog *m);
  * out and fl, and starts writing fl; out is empty again on return, so the
  * caller fills one buffer while the kernel copies the other. */
 void mlog_flush_start(struct mlog *m);
+/* Finishes what mlog_flush_start started (as mlog_flush does): every
+ * byte handed over before the last mlog_flush_start is in its file. */
+void mlog_flush_wait(struct mlog *m);
+/* mlog_flush_wait if the round in flight has completed already: 1 when
+ * it is done (or there was none), 0 without waiting while an op of it
+ * still runs. */
+int mlog_flush_try(struct mlog *m);
 /* Rotates d now if current is not empty (SIGALRM). Flush first. */
 void mlog_dir_rotate(struct mlog *m, struct mlog_dir *d);
 /* End of input: fsync current, mode 0744 (finished), and wait for the

@@ -300,6 +300,29 @@ void mlog_flush(struct mlog *m)
 	drain(m);
 }
 
+void mlog_flush_wait(struct mlog *m)
+{
+	drain(m);
+}
+
+int mlog_flush_try(struct mlog *m)
+{
+	struct lx_ulog_cqe c[16];
+	size_t i;
+	int k, n;
+
+	if (!m->async)
+		return 1;
+	while ((n = lx_ulog_reap(&m->u, c, 16, 0)) > 0)
+		for (k = 0; k < n; k++)
+			note(m, &c[k]);
+	for (i = 0; i < m->ndirs; i++)
+		if (!round_done(&m->dirs[i]))
+			return 0;
+	drain(m); /* settles it: waits only for what it must redo or rotate */
+	return 1;
+}
+
 static void fsync_current(struct mlog *m, struct mlog_dir *d)
 {
 	size_t i = (size_t)(d - m->dirs);
