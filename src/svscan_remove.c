@@ -23,7 +23,7 @@
 #include <dt/fdio.h>
 #include <dt/scantab.h>
 
-#include "src/svscan.h"
+#include "svscan.h"
 
 static void lower(uint64_t *next, uint64_t at)
 {
