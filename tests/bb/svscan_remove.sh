@@ -28,7 +28,7 @@ wait_until 30 test -p "$T/a/supervise/control"
 p=$(cat "$T/a/supervise/state" 2>/dev/null | sed -n 's/^pid=//p')
 rm "$S/a"
 check "removed: supervise exits" wait_until 60 svwait -x -t 60 "$T/a"
-check "removed: its service is gone" wait_until 30 dead "$p"
+check "removed: its service is gone" wait_until 30 gone "$p"
 check "removed: svscan says so" err_has "svscan: info: a removed: taking it down"
 same "removed: left down (supervise/state)" down "$(sed -n 's/^state=//p' "$T/a/supervise/state")"
 
@@ -72,7 +72,7 @@ kid=$(cat "$T/c/kid")
 track_extra "$kid"
 rm "$S/c"
 check "cgroup: supervise exits" svwait -x -t 60 "$T/c"
-check "cgroup: the child that ignored TERM is gone" wait_until 30 dead "$kid"
+check "cgroup: the child that ignored TERM is gone" wait_until 30 gone "$kid"
 
 # ---- linked again while its removal runs: taken down, then back afresh ----
 # A finish that waits on a fifo holds the removal (supervise is finishing)
@@ -90,7 +90,7 @@ finishing() { [ "$(sed -n 's/^state=//p' "$T/r/supervise/state")" = finishing ];
 check "race: held in finish" wait_until 30 finishing
 ln -s "$T/r" "$S/r"
 echo go >"$T/r/hold"
-check "race: the old supervise exits" wait_until 30 dead "$rp"
+check "race: the old supervise exits" wait_until 30 gone "$rp"
 check "race: a new supervise starts it again" wait_until 30 ran_n "$T/r" 2
 check "race: and keeps it" wait_until 30 has_sup "$T/r"
 
