@@ -192,13 +192,6 @@ int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_
 	return r < 0 ? r : 0;
 }
 
-const char *lx_cgroup_why(int err)
-{
-	return err == -EROFS ? "cgroup v2 is read-only there"
-	       : err == -EACCES || err == -EPERM ? "not delegated: no permission to create a cgroup"
-						 : "unable to create the service's cgroup";
-}
-
 int lx_cgroup_renew_service(struct lx_cgroup *cg)
 {
 	int fd, efd, r;

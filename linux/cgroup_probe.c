@@ -151,7 +151,7 @@ static int check_dir(const char *root, const char **why)
 
 /* Delegation is what matters, not the mode bits: processes must be movable
  * through ROOT. Whether a child cgroup can be made is learnt from the real
- * mkdir in lx_cgroup_open() (lx_cgroup_why() words its errors): a test
+ * mkdir in lx_cgroup_open() (its caller words the errno): a test
  * cgroup made and removed here cost each of 1,000 supervise processes a
  * cgroup creation and destruction, the dearest thing it did at start. */
 static int try_delegation(const char *root, const char **why)

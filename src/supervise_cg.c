@@ -23,6 +23,16 @@
 
 #include "supervise.h"
 
+/* The reason, for the fallback warning, that lx_cgroup_open failed with
+ * err (a -errno of its mkdir): read-only, not delegated, or other. The
+ * words live here, with the policy; linux/ only reports the errno. */
+static const char *open_why(int err)
+{
+	return err == -EROFS ? "cgroup v2 is read-only there"
+	       : err == -EACCES || err == -EPERM ? "not delegated: no permission to create a cgroup"
+						 : "unable to create the service's cgroup";
+}
+
 static void fallback(struct sv *sv, const char *root, const char *why, int err)
 {
 	/* The one warning: everything else works, strays are then caught only
@@ -59,7 +69,7 @@ static void setup(struct sv *sv)
 		return;
 	}
 	r = lx_cgroup_open(&sv->cg, root, sv->dev, sv->ino);
-	why = lx_cgroup_why(r);
+	why = open_why(r);
 	if (r == 0) {
 		why = "unable to watch cgroup.events";
 		r = lx_evloop_add(&sv->loop, sv->cg.events_fd, EPOLLPRI, TAG_CGROUP);

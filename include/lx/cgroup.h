@@ -37,7 +37,7 @@ struct lx_cgroup {
 /* Finds ROOT and decides whether cgroup v2 is usable there: mounted, a
  * cgroup v2 directory, writable and delegated to us (ROOT/cgroup.procs is
  * writable; whether a child cgroup can be made is learnt from the real
- * mkdir in lx_cgroup_open, see lx_cgroup_why). override is the value of
+ * mkdir in lx_cgroup_open). override is the value of
  * SUPERVISE_CGROUP or NULL: the caller reads the environment, this module
  * never calls getenv. Without override, ROOT comes from /proc/self/cgroup
  * and /proc/self/mountinfo (a supervise already inside a dtng-D-I/supervise
@@ -78,9 +78,6 @@ int lx_cgroup_park(const char *override, char *path, size_t size);
  * cg is filled even on failure so that
  * lx_cgroup_close() is always safe. -ENAMETOOLONG, -errno of mkdir/open. */
 int lx_cgroup_open(struct lx_cgroup *cg, const char *root, uint64_t dev, uint64_t ino);
-/* The reason, for the fallback warning, that lx_cgroup_open failed with
- * err (a -errno of its mkdir): read-only, not delegated, or other. */
-const char *lx_cgroup_why(int err);
 /* Closes the fds; leaves the directories. Safe on a zeroed or failed cg. */
 void lx_cgroup_close(struct lx_cgroup *cg);
 
