@@ -78,8 +78,11 @@ lines_are() { [ "$(wc -l <"$1" 2>/dev/null | tr -d ' ')" = "$2" ]; }
 nprocs_is() { [ "$(wc -l <"$1/service/cgroup.procs" | tr -d ' ')" = "$2" ]; }
 
 # A double-forked child in a session of its own that ignores TERM: the
-# classic stray that 0.76 leaves behind. Its pid goes to stray.pid.
-STRAY='( setsid sh -c '\''trap "" TERM; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 & )'
+# classic stray that 0.76 leaves behind. Its pid goes to stray.pid, and
+# before it its start time (field 22 of /proc/PID/stat) to stray.start, so
+# that a check long after can tell the stray from a process that reuses its
+# pid (pid_max is 32768 on the test machines: reused within seconds under load).
+STRAY='( setsid sh -c '\''trap "" TERM; cut -d" " -f22 /proc/$$/stat >stray.start; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 & )'
 # The same, but left in the service's process group (what the fallback
 # without cgroups can still catch).
 PGSTRAY='sh -c '\''trap "" TERM; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 &'
