@@ -41,7 +41,10 @@ tai() { printf '\100\0\0\0%b\0\0\0\0' "$1"; }
 sv() {
 	mkdir -p "$1/supervise"
 	mkfifo "$1/supervise/ok"
-	sleep 100000 <>"$1/supervise/ok" &
+	# The shell opens the fifo before the fork (a brace group's
+	# redirection), so the reader exists when sv returns: opened in the
+	# child, svstat could look first on a busy machine.
+	{ sleep 100000 & } 9<>"$1/supervise/ok"
 	track $!
 }
 # status DIR PIDBYTES: 0.76's 18 bytes, stamp 1970 + 1000 s (unix 1000).
