@@ -81,8 +81,8 @@ fi
 # --- svc -t, svc -k and an exit on its own: the strays go before finish,
 # and before the next start. finish and each run record whether the
 # previous stray is still alive.
-# Alive: the same process (pid and start time), not a zombie.
-probe='p=$(cat stray.pid 2>/dev/null); if [ -n "$p" ] && [ "$(cut -d" " -f22 /proc/$p/stat 2>/dev/null)" = "$(cat stray.start 2>/dev/null)" ] && ! grep -q "^State:.*Z" /proc/$p/status; then echo alive; else echo gone; fi'
+# Alive: the same process (pid and start time), able to run.
+probe="'$T/alive' \"\$(cat stray.pid 2>/dev/null)\" \"\$(cat stray.start 2>/dev/null)\""
 for how in t k self; do
 	d=$T/re-$how
 	mksvc "$d" "echo \"\$($probe)\" >>run.log
@@ -113,7 +113,7 @@ done
 f=$T/finstray
 mksvc "$f" 'p=$(cat finish.pid 2>/dev/null)
 if [ -n "$p" ]; then
-	if [ -d /proc/$p ] && ! grep -q "^State:.*Z" /proc/$p/status; then echo alive; else echo gone; fi >>seen
+	"'"$T"'/alive" "$p" >>seen
 fi
 exec sleep 1000'
 cat >"$f/finish" <<'EOF'

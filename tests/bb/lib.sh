@@ -82,10 +82,22 @@ wait_until() {
 # proc_state PID: the state letter of /proc/PID/stat (S, T, Z ...); empty
 # once there is no such process.
 proc_state() { sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
+# RUNNABLE_AWK, over /proc/PID/stat: prints "alive" while the process can
+# still run: not a zombie, not dead, not exiting (PF_EXITING, 0x4 in the
+# flags, field 9: a killed process leaves its cgroup, which is what
+# supervise waits for, a moment before it becomes a zombie). With
+# -v start=T, only the process that started at T (field 22), not one that
+# reuses its pid. One read of the file: a second one (status after stat)
+# can come after the reap and read as life.
+RUNNABLE_AWK='{ sub(/^.*\) /, ""); if ($1 != "Z" && $1 != "X" && int($7 / 4) % 2 == 0 && (start == "" || $20 == start)) print "alive" }'
 # gone PID: the process has exited: no such process, or a zombie not yet
-# reaped (by the test's shell, by supervise or late by init). The one
-# "has it exited?" of the black-box tests.
-gone() { case $(proc_state "$1") in "" | Z) return 0 ;; esac; return 1; }
+# reaped (by the test's shell, by supervise or late by init), or on its way
+# there. The one "has it exited?" of the black-box tests.
+# (No pid is no process: /proc//stat would be the system's /proc/stat.)
+gone() {
+	case $1 in '' | *[!0-9]*) return 0 ;; esac
+	[ -z "$(awk "$RUNNABLE_AWK" "/proc/$1/stat" 2>/dev/null)" ]
+}
 alive() { ! gone "$1"; }
 
 # The reference implementation, where installed (Debian's daemontools).
