@@ -83,11 +83,6 @@ nprocs_is() { [ "$(wc -l <"$1/service/cgroup.procs" | tr -d ' ')" = "$2" ]; }
 # that a check long after can tell the stray from a process that reuses its
 # pid (pid_max is 32768 on the test machines: reused within seconds under load).
 STRAY='( setsid sh -c '\''trap "" TERM; cut -d" " -f22 /proc/$$/stat >stray.start; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 & )'
-# $T/alive PID [START]: prints "alive" or "gone", as lib.sh's gone sees it;
-# for run and finish scripts, which cannot call the test's functions.
-printf '#!/bin/sh\ncase $1 in "" | *[!0-9]*) echo gone; exit ;; esac\nr=$(awk -v start="$2" %s "/proc/$1/stat" 2>/dev/null)\necho "${r:-gone}"\n' \
-	"'$RUNNABLE_AWK'" >"$T/alive"
-chmod 755 "$T/alive"
 # The same, but left in the service's process group (what the fallback
 # without cgroups can still catch).
 PGSTRAY='sh -c '\''trap "" TERM; echo $$ >stray.pid; exec sleep 1000'\'' </dev/null >/dev/null 2>&1 &'
