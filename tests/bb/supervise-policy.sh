@@ -56,18 +56,21 @@ svc_raw c dx
 wait_until 30 gone $SVPID
 
 # ---- a healthy run resets k and restarts at once ----
-# MIN 100 s so the crash loop advances one crash per svc -u; HEALTHY 1 s,
-# and the run is killed only once supervise's own record (since, taken at
-# the same instant as its start time) is 2 s old: certainly healthy.
+# MIN 100 s so the crash loop advances one crash per svc -u; HEALTHY an
+# hour during the crashes (a crash run that took a second on a loaded
+# machine would otherwise be healthy), then 1 s (the file is read at each
+# start), and the run is killed only once supervise's own record (since,
+# taken at the same instant as its start time) is 2 s old: certainly healthy.
 mkdir h
 printf '#!/bin/sh\necho "start $$" >>log\necho $$ >pid\n[ -e stop ] || exec sleep 300\nexit 1\n' >h/run
 chmod +x h/run
-echo "100 100 1" >h/backoff
+echo "100 100 3600" >h/backoff
 touch h/stop
 start_sv h
 wait_until 30 in_backoff h 1
 svc_raw h u
 check "healthy: crash loop counts failures" wait_until 30 in_backoff h 2
+echo "100 100 1" >h/backoff
 rm h/stop
 svc_raw h u
 state_up() { [ "$(state_field "$1" state)" = up ] && up_pid "$1" && [ "$(state_field "$1" pid)" = "$(cat "$1/pid")" ]; }

@@ -29,15 +29,16 @@ count_events() { cat "$E" 2>/dev/null | grep -c -- "$1"; }
 state_of() { sed -n "s/^$2=//p" "$1/supervise/state" 2>/dev/null; }
 failures_are() { [ "$(state_of "$1" failures)" = "$2" ]; }
 
-# c: a crash loop released by hand, give-up 5; HEALTHY 3 s: long enough
-# that no run between two releases is healthy even on a loaded machine,
-# short enough for the recovery below.
+# c: a crash loop released by hand, give-up 5; HEALTHY 1000 s, so that no
+# run between two releases is ever healthy, however loaded the machine
+# (a run of a few seconds between two releases once reset the count). The
+# recovery below lowers it first (supervise and svwatch read the file anew).
 mkcrash() {
 	mkdir "$1"
 	mkfifo "$1/gate"
 	printf '#!/bin/sh\necho "start $$" >>log\nread x <gate\nexit 1\n' >"$1/run"
 	chmod +x "$1/run"
-	echo "0.01 0.01 3" >"$1/backoff"
+	echo "0.01 0.01 1000" >"$1/backoff"
 }
 mkcrash "$T/c"
 echo 5 >"$T/c/give-up"
@@ -76,7 +77,8 @@ same "exactly one failing and one failed for five crashes" "1 1" \
 	"$(count_events '^c failing') $(count_events '^c failed')"
 same "a manual kill is no incident" 0 "$(count_events '^bad')"
 
-# recovered: svc -u, and up for HEALTHY (3 s) by supervise's label.
+# recovered: svc -u, and up for HEALTHY (now 1 s) by supervise's label.
+echo "0.01 0.01 1" >"$T/c/backoff"
 svc -u "$T/c"
 check "recovered after svc -u and a healthy run" wait_until 30 sh -c 'grep -q "^c recovered [0-9][0-9]*$" "$1"' - "$E"
 echo go >"$T/c/gate" # let it exit; its next run waits again
