@@ -12,9 +12,10 @@
  *    +- supervise_child.c  starting run and finish
  *    +- supervise_cg.c     the service's cgroup: containment, limits
  *    +- supervise_ready.c  readiness: notification-fd, NOTIFY_SOCKET
+ *    +- supervise_gate.c   svscan's dependency gate: supervise/gate
  *    +- supervise_base.c   stamped events, small files (calls none)
  *
- * (adopt and child call ready and base; child calls cg.) Only the loop
+ * (adopt and child call ready and base; child calls cg; gate calls base.) Only the loop
  * feeds the state machine: the actions below return what happened.
  * Private to the program; svscan sees supervise_main.h only. */
 
@@ -87,6 +88,9 @@ struct sv {
 	char **env;           /* run's environment if not environ: env_notify */
 	char **env_notify;    /* environ with our NOTIFY_SOCKET, made once */
 	char status[SDNOTIFY_STATUS_MAX]; /* the last STATUS= of this run */
+	int gated;            /* SUPERVISE_GATE=1: svscan's gate is obeyed */
+	const char *gate_names; /* supervise/gate as last read (supervise_gate.c) */
+	size_t gate_len;
 };
 
 /* supervise_base.c */
@@ -126,6 +130,18 @@ enum svfsm_event_type sv_start_run(struct sv *sv);
 /* SVA_SPAWN_FINISH: SVE_FINISH_SPAWNED (sv->finish filled) or
  * SVE_FINISH_SKIPPED. */
 enum svfsm_event_type sv_start_finish(struct sv *sv, const int args[2]);
+
+/* supervise_gate.c */
+/* The bound of a read of supervise/gate: a longer file is closed all the
+ * same, and its names are cut. */
+#define SV_GATE_MAX 4096
+/* At start-up, before anything is started: sv->gated if SUPERVISE_GATE is
+ * exactly "1", which is then removed from the environment. */
+void sv_gate_setup(struct sv *sv);
+/* Reads supervise/gate into sv->gate_names: 1 closed (it names a service),
+ * 0 open (empty or absent), -1 unreadable (after a warning; keep the gate
+ * as it was). */
+int sv_gate_read(struct sv *sv);
 
 /* supervise_ready.c */
 /* 1 if readiness is configured (a notification-fd or notify-socket file). */

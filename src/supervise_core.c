@@ -191,6 +191,9 @@ static void announce(struct sv *sv)
 	ss->supervise_pid = sv->self_pid;
 	/* The service's last STATUS= (NOTIFY_SOCKET), while it runs. */
 	ss->status_text = sv->m.pid ? sv->status : "";
+	/* The names of svscan's gate, while they hold a start. */
+	ss->waiting_list = sv->m.state == SVS_WAITING ? sv->gate_names : "";
+	ss->waiting_len = sv->m.state == SVS_WAITING ? sv->gate_len : 0;
 	n = svstate_format(ss, text, cap);
 	if (n < 0) {
 		text = mem.big;
@@ -517,6 +520,19 @@ static void open_ok(struct sv *sv)
  * events) and returns 0 when there is nothing more to read; the loop
  * drains after each. */
 
+/* svscan's gate as the file says now: SVE_GATE, unless it cannot be read. */
+static void post_gate(struct sv *sv)
+{
+	struct svfsm_event ev;
+	int r = sv_gate_read(sv);
+
+	if (r < 0)
+		return;
+	sv_event_now(&ev, SVE_GATE);
+	ev.gate_closed = r;
+	post(sv, &ev);
+}
+
 /* One byte per read: the machine hears a byte, and what its actions
  * report, before the next byte (svc -du: the start's result first). */
 static int on_control(struct sv *sv)
@@ -526,6 +542,13 @@ static int on_control(struct sv *sv)
 
 	if (fd_read(sv->fd_control, &c, 1) != 1)
 		return 0;
+	/* svscan's poke: the gate file changed. Not an svc command (0.76
+	 * ignores it as an unknown byte), and nothing without the gate. */
+	if (c == 'G') {
+		if (sv->gated)
+			post_gate(sv);
+		return 1;
+	}
 	sv_event_now(&ev, SVE_CONTROL);
 	ev.ctl = c;
 	post(sv, &ev);
@@ -620,6 +643,7 @@ void supervise_main(int argc, char **argv)
 	sv->svc_uid = (uid_t)-1;
 	if (argc != 2)
 		dt_die_usage(DT_EX_USAGE, "dir");
+	sv_gate_setup(sv);
 	sv->dir = printable(argv[1]);
 	sv->self_pid = (uint32_t)getpid();
 	svfsm_init(&sv->m);
@@ -627,6 +651,12 @@ void supervise_main(int argc, char **argv)
 	enter_dir(sv, argv[1]);
 	sv_cg_setup(sv);
 	open_control(sv);
+	/* After the fifo is open, so that no rewrite of the gate falls
+	 * between this read and the first 'G' we can hear; before INIT, so
+	 * that the first start already sees it. With INIT and ADOPTED that
+	 * is three events before the first drain, within SV_QUEUE_MAX. */
+	if (sv->gated)
+		post_gate(sv);
 	sv_event_now(&ev, SVE_INIT);
 	ev.normally_up = stat("down", &sb) < 0;
 	adopted = sv_adopt(sv, &ev, &adopt);

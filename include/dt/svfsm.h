@@ -34,7 +34,17 @@
  * keeps it (the service is down either way).
  *
  * Readiness: with `wait_ready` set, a new process is `starting` until
- * SVE_READY; without, it is `up` and never `ready`. */
+ * SVE_READY; without, it is `up` and never `ready`.
+ *
+ * Dependencies (DESIGN.md section 6; svscan decides, supervise enforces):
+ * SVE_GATE says whether svscan's gate is closed (this service still waits
+ * for others). Every start (the first, a restart, the end of a backoff,
+ * svc -u/-o) finds a closed gate `waiting`: nothing spawned, no deadline,
+ * pid 0 and the want kept (status: down, want up). The gate opening while
+ * waiting starts at once, in the same step. A closed gate never stops a
+ * running process, and an exit that ends while it is closed is not a
+ * failure: no count, no delay, and no giving up by count. Without the
+ * event (no SUPERVISE_GATE) the gate stays open and nothing changes. */
 
 #include <stdint.h>
 
@@ -58,6 +68,7 @@ enum svfsm_event_type {
 	SVE_STRAYS_GONE,    /* the service's cgroup is empty */
 	SVE_ADOPTED,        /* a running main process taken over: pid, want,
 			     * ready, stamp */
+	SVE_GATE,           /* svscan's gate read: gate_closed */
 };
 
 struct svfsm_event {
@@ -75,6 +86,7 @@ struct svfsm_event {
 			     * child: its status cannot be known */
 	char want;          /* SVE_ADOPTED: the predecessor's 'u', 'd', 'o'; 0: keep */
 	int ready;          /* SVE_ADOPTED: the predecessor saw it ready */
+	int gate_closed;    /* SVE_GATE: 1 if it names services still waited for */
 	int has_stamp;      /* SVE_ADOPTED: stamp is the predecessor's start label */
 	struct tai64n stamp;
 };
@@ -142,6 +154,7 @@ struct svfsm {
 	struct tai64n ready_since;
 	int has_next_start;
 	struct tai64n next_start;
+	int gate_closed;      /* the last SVE_GATE said closed */
 	/* Inputs set by supervise before a start. */
 	struct svconf conf;
 	int cgroup;           /* the service runs in a cgroup of its own */

@@ -68,10 +68,15 @@ static void signal_main(struct svfsm_actions *act, int sig)
 	act->sig = sig;
 }
 
-static void start(struct svfsm *m, struct svfsm_actions *act)
+/* Every start comes here, so the gate holds them all. */
+static void start(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
 {
 	set_deadline(m, SVD_NONE, 0);
 	m->has_next_start = 0;
+	if (m->gate_closed) {
+		set_state(m, SVS_WAITING, ev, act);
+		return;
+	}
 	m->spawning = 1;
 	act->flags |= SVA_SPAWN_RUN;
 }
@@ -153,7 +158,7 @@ static void ctl_up(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_a
 	if (busy_down(m))
 		m->start_now = 1;
 	else
-		start(m, act);
+		start(m, ev, act);
 }
 
 static void ctl_down(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
@@ -252,7 +257,9 @@ static void classify_exit(struct svfsm *m, const struct svfsm_event *ev)
 {
 	uint64_t lasted = ev->mono_ns > m->started_ns ? ev->mono_ns - m->started_ns : 0;
 
-	if (m->expect_exit) {
+	/* The gate closed: a dependency went away, and run failing without
+	 * it says nothing about run. */
+	if (m->expect_exit || m->gate_closed) {
 		m->restart_delay_ns = 0;
 	} else if (lasted >= m->conf.healthy_ns) {
 		m->failures = 0;
@@ -320,12 +327,12 @@ static void after_down(struct svfsm *m, const struct svfsm_event *ev, struct svf
 	if (m->exit_requested) {
 		exit_now(m, ev, act);
 	} else if (m->start_now && m->want != 'd') {
-		start(m, act);
+		start(m, ev, act);
 	} else if (m->want == 'u' && m->giving_up) {
 		fail(m, ev, act);
 	} else if (m->want == 'u') {
 		if (m->restart_delay_ns == 0)
-			start(m, act);
+			start(m, ev, act);
 		else
 			backoff(m, ev, act, m->restart_delay_ns);
 	} else {
@@ -345,7 +352,7 @@ static void on_timer(struct svfsm *m, const struct svfsm_event *ev, struct svfsm
 	switch (kind) {
 	case SVD_START:
 		if (!m->pid && !busy_down(m))
-			start(m, act);
+			start(m, ev, act);
 		break;
 	case SVD_KILL:
 		if (m->pid)
@@ -456,6 +463,18 @@ static void on_ready(struct svfsm *m, const struct svfsm_event *ev, struct svfsm
 	set_state(m, SVS_READY, ev, act);
 }
 
+/* Opening starts a start that was held; closing changes nothing now: the
+ * next start (or exit) looks at the gate. */
+static void on_gate(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
+{
+	m->gate_closed = !!ev->gate_closed;
+	if (m->state == SVS_WAITING)
+		act->flags |= SVA_ANNOUNCE; /* waiting_for= may have changed */
+	if (!m->gate_closed && m->state == SVS_WAITING && !m->pid && !m->spawning &&
+	    !busy_down(m) && m->want != 'd' && !m->exit_requested)
+		start(m, ev, act);
+}
+
 static void on_init(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_actions *act)
 {
 	label(ev->real_ns, &m->stamp);
@@ -499,6 +518,7 @@ void svfsm_step(struct svfsm *m, const struct svfsm_event *ev, struct svfsm_acti
 	case SVE_READY: on_ready(m, ev, act); break;
 	case SVE_STRAYS_GONE: on_strays_gone(m, ev, act); break;
 	case SVE_ADOPTED: on_adopted(m, ev, act); break;
+	case SVE_GATE: on_gate(m, ev, act); break;
 	}
 }
 

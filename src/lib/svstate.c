@@ -18,6 +18,7 @@ static const char *const names[SVS_NSTATES] = {
 	[SVS_FINISHING] = "finishing",
 	[SVS_BACKOFF] = "backoff",
 	[SVS_FAILED] = "failed",
+	[SVS_WAITING] = "waiting",
 };
 
 /* A state without a name would print as "unknown" and never parse. */
@@ -112,15 +113,11 @@ static void put_label(struct out *o, int has, const struct tai64n *t)
 	put(o, l, TAI64N_FMT);
 }
 
-/* One line whatever the service sent: control bytes become '?' (sdnotify
- * has done so already for supervise; the format does not rely on it). */
-static void put_status(struct out *o, const char *s)
+/* Control bytes as '?', so that a value stays one line. */
+static void put_safe(struct out *o, const char *s, size_t n)
 {
-	size_t i, n = strnlen(s, SVSTATE_STATUS_MAX - 1);
+	size_t i;
 
-	if (n == 0)
-		return;
-	puts_(o, "status=");
 	if (n >= o->left) {
 		o->over = 1;
 		return;
@@ -132,7 +129,60 @@ static void put_status(struct out *o, const char *s)
 	}
 	o->p += n;
 	o->left -= n;
+}
+
+/* One line whatever the service sent: control bytes become '?' (sdnotify
+ * has done so already for supervise; the format does not rely on it). */
+static void put_status(struct out *o, const char *s)
+{
+	size_t n = strnlen(s, SVSTATE_STATUS_MAX - 1);
+
+	if (n == 0)
+		return;
+	puts_(o, "status=");
+	put_safe(o, s, n);
 	puts_(o, "\n");
+}
+
+/* The gate's lines joined with ',' (see svstate_format), in at most
+ * SVSTATE_WAITING_MAX - 1 bytes: a name that would leave no room for the
+ * ",..." that says some are missing is not written. */
+static void put_waiting(struct out *o, const char *list, size_t len)
+{
+	const size_t max = SVSTATE_WAITING_MAX - 1, mark = 4; /* ",..." */
+	const char *p = list, *end = list + len, *nl, *next;
+	size_t used = 0, n, room;
+	int cut = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			cut = 1; /* a name the reader's bound cut */
+			break;
+		}
+		n = (size_t)(nl - p);
+		if (n == 0) {
+			p = nl + 1;
+			continue;
+		}
+		/* The last name needs no room for the mark. */
+		for (next = nl + 1; next < end && *next == '\n'; next++)
+			;
+		room = next == end ? max : max - mark;
+		if (used + (used ? 1 : 0) + n > room) {
+			cut = 1;
+			break;
+		}
+		if (used) {
+			put(o, ",", 1);
+			used++;
+		}
+		put_safe(o, p, n);
+		used += n;
+		p = nl + 1;
+	}
+	if (cut)
+		puts_(o, used ? ",..." : "...");
 }
 
 int svstate_format(const struct svstate *st, char *buf, size_t size)
@@ -159,6 +209,11 @@ int svstate_format(const struct svstate *st, char *buf, size_t size)
 	put_u64(&o, st->starts);
 	puts_(&o, "\nfailed_by=");
 	puts_(&o, svstate_failed_by_name(st->failed_by));
+	puts_(&o, "\nwaiting_for=");
+	if (st->waiting_list)
+		put_waiting(&o, st->waiting_list, st->waiting_len);
+	else
+		put_safe(&o, st->waiting_for, strnlen(st->waiting_for, SVSTATE_WAITING_MAX - 1));
 	puts_(&o, "\nlast_exit=");
 	if (st->last_exit == SVS_EXIT_CODE) {
 		puts_(&o, "exit ");
@@ -324,6 +379,13 @@ static int parse_field(const char *k, size_t klen, const char *v, size_t vlen, s
 			return -EINVAL;
 		memcpy(st->cgroup, v, vlen);
 		st->cgroup[vlen] = 0;
+		return 0;
+	}
+	if (eq(k, klen, "waiting_for")) {
+		if (vlen >= sizeof st->waiting_for)
+			vlen = sizeof st->waiting_for - 1;
+		memcpy(st->waiting_for, v, vlen);
+		st->waiting_for[vlen] = 0;
 		return 0;
 	}
 	if (eq(k, klen, "status")) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # supervise/state has one writer (svstate_format) and one reader
-# (svstate_read) with one size, SVSTATE_TEXT_MAX (5120 bytes): a file of
+# (svstate_read) with one size, SVSTATE_TEXT_MAX (6144 bytes): a file of
 # that size is read whole by svstat -k and svwait (their old readers took
 # 4096 bytes and lost what followed a long cgroup line); a longer one is
 # refused, never cut. Then the status= line end to end: a STATUS= longer
@@ -13,12 +13,13 @@ FAKESV=${DT_BUILDDIR:-$DT_BINDIR/..}/tests/bb/fakesv
 [ -x "$FAKESV" ] || { echo "Bail out! tests/bb/fakesv not built"; exit 1; }
 cd "$T" || exit 99
 
-MAX=5120 # SVSTATE_TEXT_MAX in include/dt/svstate.h
+MAX=6144 # SVSTATE_TEXT_MAX in include/dt/svstate.h
 
 # repeat N CHAR: N copies of CHAR.
 repeat() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 # state_text SIZE PID SPID: a state file of exactly SIZE bytes, shaped as
-# the largest a supervise writes: a cgroup path of 4095 bytes (the most
+# the largest a supervise writes: a waiting_for of 1023 bytes (the most
+# SVSTATE_WAITING_MAX holds), a cgroup path of 4095 bytes (the most
 # SVSTATE_CGROUP_MAX holds), then supervise_pid and a status of 255 bytes;
 # a key of a newer supervise before them takes up the rest.
 state_text() {
@@ -32,6 +33,7 @@ normally=up
 next_start=
 failures=0
 starts=18446744073709551615
+waiting_for=$(repeat 1023 w)
 last_exit=none
 procs=1
 cgroup=/$(repeat 4094 c)

@@ -3,7 +3,7 @@
  * sequences of events, as its loop would feed them: control bytes from the
  * fifo (anyone with write access can send any byte), exits, timers at any
  * time (clock jumps forward and back), SIGTERM, readiness, an empty
- * cgroup. The harness plays the caller as supervise_core.c does: each
+ * cgroup, svscan's gate closing and opening. The harness plays the caller as supervise_core.c does: each
  * action set is performed whole, what it reports (a spawn's result) is
  * posted to a queue of the loop's size, and the queue is drained before
  * the next outside event; no recursion. It keeps its own record of which
@@ -12,7 +12,9 @@
  *  - start a main process while one (or finish) runs: two copies;
  *  - signal a main process that does not exist;
  *  - exit while a child or a stray remains;
- *  - rest with nothing running, wanting up, and no timer to start it;
+ *  - rest with nothing running, wanting up, and no timer to start it
+ *    (unless waiting for a closed gate; never waiting for an open one);
+ *  - count an exit that ended while the gate was closed as a failure;
  *  - hold a deadline of the wrong kind for its state;
  *  - produce a status or state it cannot write and read back;
  *  - ask for more than one reporting action in one set (the bound of
@@ -155,6 +157,10 @@ static void invariants(struct world *w)
 	}
 	if (s == SVS_BACKOFF)
 		CHECK(m->deadline_kind == SVD_START);
+	/* waiting: held by a closed gate only, with nothing running or due */
+	if (s == SVS_WAITING)
+		CHECK(m->gate_closed && !m->pid && !m->finish_pid && !m->strays &&
+		      m->deadline_kind == SVD_NONE && m->want != 'd' && !m->has_next_start);
 	/* failed: nothing runs, nothing is due, and it says why; gave up by
 	 * count only at the count */
 	if (s == SVS_FAILED) {
@@ -169,7 +175,7 @@ static void invariants(struct world *w)
 	/* liveness: wanting up with nothing running needs a timer */
 	if (!w->exited && m->want == 'u' && !m->pid && !m->finish_pid && !m->strays &&
 	    !m->exit_requested)
-		CHECK(m->deadline_kind == SVD_START);
+		CHECK(m->deadline_kind == SVD_START || s == SVS_WAITING);
 	CHECK(m->want == 'u' || m->want == 'd' || m->want == 'o');
 
 	svfsm_status(m, &st);
@@ -249,6 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	struct world w;
 	struct svfsm_event ev;
+	uint32_t failures;
+	int closed_exit;
 
 	setup(&w, &in);
 	invariants(&w);
@@ -256,7 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned k = byte(&in), arg = byte(&in);
 
 		advance(&w, byte(&in));
-		switch (k % 10) {
+		closed_exit = 0;
+		switch (k % 11) {
 		case 0:
 		case 1:
 			event(&w, &ev, SVE_CONTROL);
@@ -269,6 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ev.sig = arg & 1 ? (int)(arg >> 1) % 32 + 1 : 0;
 			ev.code = ev.sig ? -1 : (int)(arg >> 1);
 			w.run_alive = 0;
+			closed_exit = w.m.gate_closed;
 			break;
 		case 3:
 			if (!w.finish_alive)
@@ -299,6 +309,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			event(&w, &ev, SVE_STRAYS_GONE);
 			w.strays = 0;
 			break;
+		case 9:
+			event(&w, &ev, SVE_GATE);
+			ev.gate_closed = arg & 1;
+			break;
 		default:
 			/* a confused caller reports a spawn nobody asked for:
 			 * the machine must not take it as a main process */
@@ -309,8 +323,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			invariants(&w);
 			continue;
 		}
+		failures = w.m.failures;
 		feed(&w, &in, &ev);
 		invariants(&w);
+		/* with the gate closed nothing can be spawned, so nothing in
+		 * this feed may count: the exit itself did not */
+		if (closed_exit)
+			CHECK(w.m.failures == failures && w.m.state != SVS_BACKOFF);
 	}
 	return 0;
 }

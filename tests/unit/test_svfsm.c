@@ -60,12 +60,22 @@ static unsigned exited(struct svfsm *m, int code, int sig, uint64_t mono, struct
 /* ---- the states every table row starts from ------------------------------- */
 
 enum setup { S_DOWN, S_PENDING, S_STARTING, S_UP, S_READY, S_STOPPING, S_FINISHING,
-	     S_BACKOFF, S_STRAYS, S_FIN_CG, S_FIN_CLEAR, S_LEFTOVERS, S_FAILED, S_NSETUPS };
+	     S_BACKOFF, S_STRAYS, S_FIN_CG, S_FIN_CLEAR, S_LEFTOVERS, S_FAILED, S_WAITING,
+	     S_NSETUPS };
 
 static const char *const setup_name[] = { "down", "pending", "starting", "up", "ready",
 					  "stopping", "finishing", "backoff", "strays",
 					  "finishing-in-cgroup", "clearing-after-finish",
-					  "leftovers", "failed" };
+					  "leftovers", "failed", "waiting" };
+
+/* svscan's gate read: closed or open, as supervise posts it. */
+static unsigned gate(struct svfsm *m, int closed, uint64_t mono, struct svfsm_actions *a)
+{
+	struct svfsm_event ev = at(SVE_GATE, mono);
+
+	ev.gate_closed = closed;
+	return step(m, ev, a);
+}
 
 /* Everything happens at T0 - 1 s or earlier, so rows fire events at T0. */
 static void setup(struct svfsm *m, enum setup s)
@@ -75,6 +85,17 @@ static void setup(struct svfsm *m, enum setup s)
 	uint64_t t = T0 - NS;
 
 	svfsm_init(m);
+	if (s == S_WAITING) {
+		/* supervise reads the gate before SVE_INIT: the first start
+		 * finds it closed */
+		gate(m, 1, t, &a);
+		ev = at(SVE_INIT, t);
+		ev.normally_up = 1;
+		step(m, ev, &a);
+		step(m, at(SVE_TIMER, t), &a);
+		cr_assert_eq(a.flags, SVA_ANNOUNCE);
+		return;
+	}
 	ev = at(SVE_INIT, t);
 	ev.normally_up = s != S_DOWN;
 	if (s == S_PENDING)
@@ -123,6 +144,7 @@ static void setup(struct svfsm *m, enum setup s)
 static const enum svstate_state setup_state[] = {
 	SVS_DOWN, SVS_DOWN, SVS_STARTING, SVS_UP, SVS_READY, SVS_STOPPING, SVS_FINISHING,
 	SVS_BACKOFF, SVS_STOPPING, SVS_FINISHING, SVS_FINISHING, SVS_STOPPING, SVS_FAILED,
+	SVS_WAITING,
 };
 
 Test(svfsm, setups_reach_their_states)
@@ -144,7 +166,8 @@ Test(svfsm, setups_reach_their_states)
 
 enum evk { E_U, E_O, E_D, E_X, E_P, E_C, E_T, E_K, E_A, E_JUNK, E_SPAWNED, E_RUN_BAD,
 	   E_SPAWN_FAILED, E_RUN_EXITED, E_FIN_SPAWNED, E_FIN_SKIPPED, E_FIN_EXITED,
-	   E_TIMER_DUE, E_TIMER_EARLY, E_TERM, E_READY, E_STRAYS_GONE, E_ADOPTED, E_NKINDS };
+	   E_TIMER_DUE, E_TIMER_EARLY, E_TERM, E_READY, E_STRAYS_GONE, E_ADOPTED,
+	   E_GATE_CLOSED, E_GATE_OPEN, E_NKINDS };
 
 static struct svfsm_event make(enum evk k, const struct svfsm *m)
 {
@@ -173,6 +196,8 @@ static struct svfsm_event make(enum evk k, const struct svfsm *m)
 	case E_READY: ev = at(SVE_READY, T0); break;
 	case E_STRAYS_GONE: ev = at(SVE_STRAYS_GONE, T0); break;
 	case E_ADOPTED: ev = at(SVE_ADOPTED, T0); ev.pid = 500; ev.want = 'u'; break;
+	case E_GATE_CLOSED: ev = at(SVE_GATE, T0); ev.gate_closed = 1; break;
+	case E_GATE_OPEN: ev = at(SVE_GATE, T0); break;
 	default: break;
 	}
 	return ev;
@@ -193,7 +218,9 @@ struct row {
 #define FIN SVA_SPAWN_FINISH
 
 /* Rows not listed for a setup expect: no action, state and deadline
- * unchanged (the event is meaningless there and must be ignored). */
+ * unchanged (the event is meaningless there and must be ignored). So the
+ * gate closing or opening anywhere but in `waiting` changes nothing now:
+ * a gate never stops a running service, and holds only starts. */
 static const struct row rows[] = {
 	/* down (want down, nothing running) */
 	{ S_DOWN, E_U, RUN | A, 0, SVS_DOWN, SVD_NONE },
@@ -332,6 +359,17 @@ static const struct row rows[] = {
 	{ S_FAILED, E_P, A, 0, SVS_FAILED, SVD_NONE },
 	{ S_FAILED, E_C, A, 0, SVS_FAILED, SVD_NONE },
 	{ S_FAILED, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	/* waiting: the first start found svscan's gate closed; svc -u/-o
+	 * find it closed again, -d/-x/TERM as from down, nothing to signal */
+	{ S_WAITING, E_U, A, 0, SVS_WAITING, SVD_NONE },
+	{ S_WAITING, E_O, A, 0, SVS_WAITING, SVD_NONE },
+	{ S_WAITING, E_D, A, 0, SVS_DOWN, SVD_NONE },
+	{ S_WAITING, E_X, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_WAITING, E_P, A, 0, SVS_WAITING, SVD_NONE },
+	{ S_WAITING, E_C, A, 0, SVS_WAITING, SVD_NONE },
+	{ S_WAITING, E_TERM, A | SVA_EXIT, 0, SVS_DOWN, SVD_NONE },
+	{ S_WAITING, E_GATE_CLOSED, A, 0, SVS_WAITING, SVD_NONE }, /* new names */
+	{ S_WAITING, E_GATE_OPEN, RUN | A, 0, SVS_WAITING, SVD_NONE },
 };
 
 static const struct row *find(enum setup s, enum evk e)
@@ -1315,5 +1353,295 @@ Test(svfsm, down_and_exit_from_failed)
 	ctl(&m, 'd', t, &a);
 	cr_assert_eq(m.state, SVS_FAILED);
 	ctl(&m, 'x', t, &a);
+	cr_assert(a.flags & SVA_EXIT);
+}
+
+/* ---- svscan's gate (DESIGN.md section 6, dependencies) -------------------- */
+
+/* Up (pid 100, started at T0 - 1.5 s, so an exit at T0 would be a
+ * failure), and then the gate closes. */
+static void up_then_gate_closes(struct svfsm *m, struct svfsm_actions *a)
+{
+	setup(m, S_UP);
+	cr_assert_eq(gate(m, 1, T0, a), 0); /* a running service keeps running */
+	cr_assert_eq(m->state, SVS_UP);
+	cr_assert_eq(m->pid, 100);
+}
+
+Test(svfsm, gate_closed_at_the_first_start_waits)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+	struct svstate s;
+
+	setup(&m, S_WAITING);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.pid, 0);
+	cr_assert_eq(m.spawning, 0);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	cr_assert_eq(m.failures, 0);
+	/* 0.76's svstat: "down S seconds, normally up, want up" */
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.pid, 0);
+	cr_assert_eq(st.want, 'u');
+	svfsm_state(&m, &s);
+	cr_assert_eq(s.state, SVS_WAITING);
+	cr_assert_eq(s.has_next_start, 0);
+	/* Time alone never starts it. */
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + 3600 * NS), &a), 0);
+}
+
+Test(svfsm, gate_opening_starts_in_the_same_step)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_WAITING);
+	cr_assert_eq(gate(&m, 0, T0, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	cr_assert_eq(spawned(&m, 300, T0), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_UP);
+	cr_assert_eq(m.pid, 300);
+	cr_assert_eq(m.starts, 1);
+	/* Opening again, or closing, while it runs: nothing. */
+	cr_assert_eq(gate(&m, 0, T0, &a), 0);
+	cr_assert_eq(gate(&m, 1, T0, &a), 0);
+	cr_assert_eq(m.state, SVS_UP);
+}
+
+Test(svfsm, gate_closing_while_up_changes_nothing)
+{
+	struct svfsm m, before;
+	struct svfsm_actions a;
+	int s;
+	static const enum setup running[] = { S_STARTING, S_UP, S_READY, S_STOPPING };
+
+	for (s = 0; s < 4; s++) {
+		setup(&m, running[s]);
+		before = m;
+		cr_assert_eq(gate(&m, 1, T0, &a), 0);
+		cr_assert(m.gate_closed);
+		m.gate_closed = 0;
+		cr_assert_eq(memcmp(&m, &before, sizeof m), 0, "%s", setup_name[running[s]]);
+	}
+}
+
+Test(svfsm, an_exit_while_the_gate_is_closed_is_not_a_failure)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+
+	up_then_gate_closes(&m, &a);
+	m.failures = 2; /* two crashes before: the count must stay */
+	m.conf.give_up = 3;
+	exited(&m, 1, 0, T0, &a); /* lasted 1.5 s: a failure with the gate open */
+	cr_assert_eq(a.flags, SVA_SPAWN_FINISH | SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_FINISHING);
+	cr_assert_eq(step(&m, at(SVE_FINISH_SKIPPED, T0), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.failures, 2);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	cr_assert_eq(m.has_next_start, 0);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.pid, 0);
+	cr_assert_eq(st.want, 'u');
+	/* The need is back: start at once, no backoff. */
+	cr_assert_eq(gate(&m, 0, T0 + 1, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	spawned(&m, 300, T0 + 1);
+	cr_assert_eq(m.state, SVS_UP);
+	cr_assert_eq(m.failures, 2);
+}
+
+Test(svfsm, an_exit_while_the_gate_is_closed_waits_after_the_strays_and_finish)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svfsm_event ev;
+
+	setup(&m, S_UP);
+	m.cgroup = 1;
+	gate(&m, 1, T0, &a);
+	exited(&m, 0, SIGSEGV, T0, &a);
+	cr_assert_eq(a.flags, SVA_STRAYS_TERM | SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_STOPPING);
+	/* Opening and closing meanwhile starts nothing: strays first. */
+	cr_assert_eq(gate(&m, 0, T0, &a), 0);
+	cr_assert_eq(gate(&m, 1, T0, &a), 0);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0), &a), SVA_SPAWN_FINISH | SVA_ANNOUNCE);
+	ev = at(SVE_FINISH_SPAWNED, T0);
+	ev.pid = 200;
+	step(&m, ev, &a);
+	cr_assert_eq(step(&m, at(SVE_FINISH_EXITED, T0), &a), SVA_STRAYS_TERM);
+	cr_assert_eq(step(&m, at(SVE_STRAYS_GONE, T0), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.failures, 0);
+	cr_assert_eq(m.last_exit, SVS_EXIT_SIGNAL);
+}
+
+Test(svfsm, an_exit_while_the_gate_is_open_counts_as_before)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	gate(&m, 1, T0 - NS, &a);
+	gate(&m, 0, T0 - NS, &a); /* open again before the exit */
+	exited(&m, 1, 0, T0, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, T0), &a);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.failures, 1);
+}
+
+Test(svfsm, the_gate_closing_during_finish_holds_the_restart)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_UP);
+	m.started_ns = T0 - 100 * NS; /* a healthy run: restarts at once */
+	exited(&m, 0, 0, T0, &a);
+	cr_assert_eq(gate(&m, 1, T0, &a), 0);
+	cr_assert_eq(step(&m, at(SVE_FINISH_SKIPPED, T0), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+}
+
+Test(svfsm, svc_while_waiting)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	struct svstatus st;
+
+	setup(&m, S_WAITING);
+	/* -d: down, want down; opening then starts nothing */
+	cr_assert_eq(ctl(&m, 'd', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_DOWN);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 'd');
+	cr_assert_eq(gate(&m, 0, T0, &a), 0);
+	cr_assert_eq(gate(&m, 1, T0, &a), 0);
+	cr_assert_eq(m.state, SVS_DOWN);
+	/* -u: waiting again, still closed */
+	cr_assert_eq(ctl(&m, 'u', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.want, 'u');
+	/* -o: waiting, want once (status: 0, as svc -o records) */
+	cr_assert_eq(ctl(&m, 'o', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	svfsm_status(&m, &st);
+	cr_assert_eq(st.want, 0);
+	/* opens: once runs, and is not restarted after */
+	cr_assert_eq(gate(&m, 0, T0, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	spawned(&m, 300, T0);
+	exited(&m, 0, 0, T0 + 100 * NS, &a);
+	step(&m, at(SVE_FINISH_SKIPPED, T0 + 100 * NS), &a);
+	cr_assert_eq(m.state, SVS_DOWN);
+	/* -p and -c: nothing to signal */
+	setup(&m, S_WAITING);
+	cr_assert_eq(ctl(&m, 'p', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(ctl(&m, 't', T0, &a), 0);
+	cr_assert_eq(ctl(&m, 'k', T0, &a), 0);
+	cr_assert_eq(ctl(&m, 'c', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	/* -x: exits as from down */
+	cr_assert_eq(ctl(&m, 'x', T0, &a), SVA_ANNOUNCE | SVA_EXIT);
+	/* SIGTERM: the same */
+	setup(&m, S_WAITING);
+	cr_assert_eq(step(&m, at(SVE_TERM, T0), &a), SVA_ANNOUNCE | SVA_EXIT);
+}
+
+Test(svfsm, svc_u_from_failed_with_the_gate_closed_waits)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_FAILED);
+	gate(&m, 1, T0, &a);
+	cr_assert_eq(m.state, SVS_FAILED);
+	cr_assert_eq(ctl(&m, 'u', T0, &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.failures, 0);
+	cr_assert_eq(m.failed_by, SVS_FAILED_NONE);
+}
+
+Test(svfsm, backoff_ending_while_the_gate_is_closed_waits)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+	uint64_t dl;
+
+	setup(&m, S_BACKOFF);
+	/* closing during the delay changes nothing yet */
+	cr_assert_eq(gate(&m, 1, T0, &a), 0);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.has_next_start, 1);
+	dl = svfsm_deadline(&m);
+	cr_assert_neq(dl, 0);
+	cr_assert_eq(step(&m, at(SVE_TIMER, dl), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.has_next_start, 0);
+	cr_assert_eq(svfsm_deadline(&m), 0);
+	cr_assert_eq(m.failures, 1);
+	cr_assert_eq(gate(&m, 0, dl + 1, &a), SVA_SPAWN_RUN | SVA_ANNOUNCE);
+	/* opening during a delay does not cut it short */
+	setup(&m, S_BACKOFF);
+	gate(&m, 1, T0, &a);
+	cr_assert_eq(gate(&m, 0, T0, &a), 0);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	cr_assert_eq(m.deadline_kind, SVD_START);
+}
+
+Test(svfsm, a_bad_run_retried_while_the_gate_closes_waits)
+{
+	struct svfsm m;
+	struct svfsm_actions a;
+
+	setup(&m, S_PENDING);
+	step(&m, at(SVE_TIMER, T0), &a);
+	cr_assert_eq(step(&m, at(SVE_RUN_BAD, T0), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_BACKOFF);
+	gate(&m, 1, T0, &a);
+	cr_assert_eq(step(&m, at(SVE_TIMER, T0 + SVFSM_RETRY_NS), &a), SVA_ANNOUNCE);
+	cr_assert_eq(m.state, SVS_WAITING);
+	cr_assert_eq(m.failures, 0);
+}
+
+/* Without SUPERVISE_GATE supervise never posts SVE_GATE; a machine that
+ * only ever hears "open" (as a gate with no names) must be the same
+ * machine, byte for byte, at every step of a life with crashes, svc and
+ * backoff. */
+Test(svfsm, an_open_gate_changes_nothing)
+{
+	struct svfsm plain, gated;
+	struct svfsm_actions a, b;
+	static const struct {
+		enum svfsm_event_type type;
+		unsigned char ctl;
+		uint64_t dt;
+	} life[] = {
+		{ SVE_TIMER, 0, 0 }, { SVE_SPAWNED, 0, 1 }, { SVE_RUN_EXITED, 0, NS / 10 },
+		{ SVE_FINISH_SKIPPED, 0, 0 }, { SVE_TIMER, 0, 2 * NS }, { SVE_SPAWNED, 0, 1 },
+		{ SVE_CONTROL, 'd', NS }, { SVE_RUN_EXITED, 0, 1 }, { SVE_FINISH_SKIPPED, 0, 0 },
+		{ SVE_CONTROL, 'u', NS }, { SVE_SPAWNED, 0, 1 }, { SVE_CONTROL, 'x', NS },
+		{ SVE_TERM, 0, 1 }, { SVE_RUN_EXITED, 0, 1 }, { SVE_FINISH_SKIPPED, 0, 0 },
+	};
+	uint64_t t = T0;
+	size_t i;
+
+	setup(&plain, S_PENDING);
+	setup(&gated, S_PENDING);
+	for (i = 0; i < sizeof life / sizeof life[0]; i++) {
+		struct svfsm_event ev;
+
+		t += life[i].dt;
+		ev = at(life[i].type, t);
+		ev.ctl = life[i].ctl;
+		ev.pid = 100 + (uint32_t)i;
+		cr_assert_eq(gate(&gated, 0, t, &b), 0, "step %zu", i);
+		svfsm_step(&plain, &ev, &a);
+		svfsm_step(&gated, &ev, &b);
+		cr_assert_eq(a.flags, b.flags, "step %zu", i);
+		cr_assert_eq(memcmp(&plain, &gated, sizeof plain), 0, "step %zu", i);
+	}
 	cr_assert(a.flags & SVA_EXIT);
 }

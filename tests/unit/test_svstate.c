@@ -27,6 +27,7 @@ static const char golden[] =
 	"failures=3\n"
 	"starts=18446744073709551615\n"
 	"failed_by=give-up\n"
+	"waiting_for=db,cache,b?d\n"
 	"last_exit=signal 9\n"
 	"procs=2\n"
 	"cgroup=/sys/fs/cgroup/dtng-1-2/service\n"
@@ -52,6 +53,9 @@ static void every_key(struct svstate *a)
 	a->failures = 3;
 	a->starts = UINT64_MAX;
 	a->failed_by = SVS_FAILED_GIVE_UP;
+	/* The gate file's bytes: empty lines skipped, control bytes as '?'. */
+	a->waiting_list = "db\n\ncache\nb\x01" "d\n";
+	a->waiting_len = strlen(a->waiting_list);
 	a->last_exit = SVS_EXIT_SIGNAL;
 	a->last_code = 9;
 	a->procs = 2;
@@ -102,8 +106,9 @@ Test(svstate, golden_text_roundtrip)
 	cr_assert_eq(b.supervise_pid, 77);
 	cr_assert_str_eq(b.cgroup, "/sys/fs/cgroup/dtng-1-2/service");
 	cr_assert_str_eq(b.status, "listening on :80?tab?newline?del? 100%");
-	/* The parsed struct formats to the same bytes (cgroup[] and status[]
-	 * read when the pointers are NULL). */
+	cr_assert_str_eq(b.waiting_for, "db,cache,b?d");
+	/* The parsed struct formats to the same bytes (cgroup[], status[] and
+	 * waiting_for[] read when the pointers are NULL). */
 	n = svstate_format(&b, buf, sizeof buf);
 	cr_assert_eq(n, (int)strlen(golden));
 	cr_assert_str_eq(buf, golden);
@@ -131,6 +136,7 @@ Test(svstate, largest_file_fits)
 {
 	static struct svstate a, b;
 	static char path[SVSTATE_CGROUP_MAX], status[SVSTATE_STATUS_MAX + 50];
+	static char gate[SVSTATE_WAITING_MAX];
 	char buf[SVSTATE_TEXT_MAX];
 	int n;
 
@@ -146,6 +152,11 @@ Test(svstate, largest_file_fits)
 	a.cgroup_path = path;
 	memset(status, 's', sizeof status - 1);
 	a.status_text = status; /* cut to SVSTATE_STATUS_MAX - 1 bytes */
+	/* One name as long as the value may be: the longest value. */
+	memset(gate, 'w', SVSTATE_WAITING_MAX - 1);
+	gate[SVSTATE_WAITING_MAX - 1] = '\n';
+	a.waiting_list = gate;
+	a.waiting_len = SVSTATE_WAITING_MAX;
 	n = svstate_format(&a, buf, sizeof buf);
 	cr_assert_gt(n, 0);
 	cr_assert_lt(n, SVSTATE_TEXT_MAX);
@@ -157,6 +168,78 @@ Test(svstate, largest_file_fits)
 	cr_assert_str_eq(b.cgroup, path);
 	cr_assert_eq(strlen(b.status), SVSTATE_STATUS_MAX - 1);
 	cr_assert_eq(memcmp(b.status, status, SVSTATE_STATUS_MAX - 1), 0);
+	cr_assert_eq(strlen(b.waiting_for), SVSTATE_WAITING_MAX - 1);
+	cr_assert_eq(memcmp(b.waiting_for, gate, SVSTATE_WAITING_MAX - 1), 0);
+}
+
+/* waiting_for= alone, from the gate's bytes. */
+static const char *waiting_n(const char *list, size_t len)
+{
+	static struct svstate a, b;
+	static char buf[SVSTATE_TEXT_MAX];
+	int n;
+
+	every_key(&a);
+	a.waiting_list = list;
+	a.waiting_len = len;
+	n = svstate_format(&a, buf, sizeof buf);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(svstate_parse(buf, (size_t)n, &b), 0);
+	cr_assert_lt(strlen(b.waiting_for), SVSTATE_WAITING_MAX);
+	strcpy(buf, b.waiting_for);
+	return buf;
+}
+
+static const char *waiting(const char *list)
+{
+	return waiting_n(list, strlen(list));
+}
+
+Test(svstate, waiting_for_joins_the_gate_names)
+{
+	cr_assert_str_eq(waiting(""), "");
+	cr_assert_str_eq(waiting("\n\n\n"), ""); /* empty lines only */
+	cr_assert_str_eq(waiting("db\n"), "db");
+	cr_assert_str_eq(waiting("\ndb\ncache\n\n"), "db,cache");
+	/* Opaque bytes, but one line: '=' and spaces stay, controls are '?'. */
+	cr_assert_str_eq(waiting("a b=c\n\r\n"), "a b=c,?");
+}
+
+/* Bytes after the last newline are a name cut by supervise's bounded
+ * read: not shown, and the value says names are missing. */
+Test(svstate, waiting_for_an_unterminated_name_is_cut)
+{
+	cr_assert_str_eq(waiting("db\ncac"), "db,...");
+	cr_assert_str_eq(waiting("cac"), "...");
+}
+
+/* Past SVSTATE_WAITING_MAX - 1 bytes the value is cut at a name boundary
+ * and ends with ",...", in the bound; the last name needs no room for it. */
+Test(svstate, waiting_for_is_bounded_at_a_name_boundary)
+{
+	static char list[4096], want[SVSTATE_WAITING_MAX];
+	const char *got;
+	size_t i, n = 0;
+
+	/* 300 names "nNNN" (4 bytes each, 5 with the comma): 1499 bytes. */
+	for (i = 0; i < 300; i++)
+		n += (size_t)sprintf(list + n, "n%03zu\n", i);
+	got = waiting_n(list, n);
+	cr_assert_leq(strlen(got), SVSTATE_WAITING_MAX - 1, "%zu", strlen(got));
+	/* 204 names (1019 bytes) leave room for ",..." (1023); a 205th would not. */
+	for (i = 0, n = 0; i < 204; i++)
+		n += (size_t)sprintf(want + n, i ? ",n%03zu" : "n%03zu", i);
+	strcpy(want + n, ",...");
+	cr_assert_str_eq(got, want);
+
+	/* Exactly the bound, with nothing after: whole, no mark. */
+	memset(list, 'x', SVSTATE_WAITING_MAX - 1);
+	list[SVSTATE_WAITING_MAX - 1] = '\n';
+	got = waiting_n(list, SVSTATE_WAITING_MAX);
+	cr_assert_eq(strlen(got), SVSTATE_WAITING_MAX - 1);
+	/* The same and one more name: the long one no longer fits. */
+	memcpy(list + SVSTATE_WAITING_MAX, "db\n", 3);
+	cr_assert_str_eq(waiting_n(list, SVSTATE_WAITING_MAX + 3), "...");
 }
 
 /* A reader cuts an overlong status (a newer writer) as the writer does. */
