@@ -9,7 +9,9 @@
  * failing (first failure after the service was healthy; DETAIL last_exit),
  * failed (gave up; failed_by), recovered (up for HEALTHY seconds after
  * failing or failed: a deadline, not polling; DETAIL the seconds since it
- * began failing), unsupervised (its supervise exited), supervised (back).
+ * began failing), unsupervised (its supervise exited), supervised (back),
+ * waiting (held by svscan's dependency gate for -w seconds, 10 by default:
+ * a deadline from supervise's own since=, not polling; DETAIL waiting_for).
  * It only reads: it never takes a lock and never writes to a service. */
 #include "config.h"
 
@@ -39,7 +41,7 @@
 #include <lx/inotify.h>
 #include <lx/pidfd.h>
 
-#define USAGE "[-i] [-t SECONDS] SCANDIR PROG [ARG...]"
+#define USAGE "[-i] [-t SECONDS] [-w SECONDS] SCANDIR PROG [ARG...]"
 #define NS 1000000000ULL
 #define TAG_INOTIFY 0
 #define TAG_HANDLER 1
@@ -61,6 +63,8 @@ struct svc {
 	uint64_t fail_since; /* unix seconds the incident began */
 	uint64_t healthy_at; /* monotonic: recovered if still up then */
 	uint32_t up_pid;
+	uint64_t wait_at;    /* monotonic: "waiting" if still waiting then */
+	int wait_told;       /* this wait was reported (or was old at start) */
 };
 
 struct note {
@@ -74,6 +78,7 @@ struct ctx {
 	char **prog;      /* PROG ARG... */
 	int nprog;
 	uint64_t limit_ns;
+	uint64_t wait_ns; /* -w: a wait this long is an incident */
 	int initial;      /* -i */
 	struct lx_evloop loop;
 	int ino, wd_scan;
@@ -176,6 +181,42 @@ static void arm_healthy(struct svc *s, const struct svstate *st)
 		s->healthy_at = 1;
 }
 
+/* Nanoseconds left until the current wait (since supervise's since=) has
+ * lasted wait_ns; 0 once it has. */
+static uint64_t wait_left(const struct ctx *c, const struct svstate *st)
+{
+	int64_t sec = tai64n_unix_sec(&st->since);
+	uint64_t began = sec > 0 ? (uint64_t)sec * NS + st->since.nano : 0;
+	uint64_t at = began + c->wait_ns, now = now_real_ns();
+
+	return at > now ? at - now : 0;
+}
+
+/* A service held by its dependencies: one "waiting" event per wait, once it
+ * has lasted -w seconds. A wait already that old when svwatch first looks
+ * is a standing problem: reported with -i only. */
+static void note_wait(struct ctx *c, struct svc *s, const struct svstate *st, int report)
+{
+	uint64_t left;
+
+	if (st->state != SVS_WAITING) {
+		s->wait_at = 0;
+		s->wait_told = 0;
+		return;
+	}
+	if (s->wait_told)
+		return;
+	left = wait_left(c, st);
+	if (left) {
+		s->wait_at = lx_now_mono_ns() + left;
+		return;
+	}
+	s->wait_at = 0;
+	s->wait_told = 1;
+	if (report)
+		queue(c, s, "waiting", st->waiting_for);
+}
+
 /* Looks at one service and turns what changed into events. report: say
  * it (not at start without -i, nor for a service just added). */
 static void look(struct ctx *c, struct svc *s, int report)
@@ -189,6 +230,8 @@ static void look(struct ctx *c, struct svc *s, int report)
 			queue(c, s, "unsupervised", "-");
 		s->supervised = 0;
 		s->healthy_at = 0;
+		s->wait_at = 0;
+		s->wait_told = 0;
 		return;
 	}
 	if (!s->supervised && report && !s->pending)
@@ -198,6 +241,7 @@ static void look(struct ctx *c, struct svc *s, int report)
 	if (svctl_path(path, sizeof path, s->dir, "supervise/state") < 0 ||
 	    svstate_read_at(AT_FDCWD, path, text, &st) < 0)
 		return; /* a 0.76 supervise: only supervised and unsupervised */
+	note_wait(c, s, &st, report);
 	s->healthy_at = 0;
 	if (st.state == SVS_FAILED) {
 		if (s->cond != C_FAILED) {
@@ -247,6 +291,18 @@ static void healthy_check(struct ctx *c, struct svc *s)
 	s->cond = C_OK;
 	snprintf(d, sizeof d, "%llu", (unsigned long long)(now_real_s() - s->fail_since));
 	queue(c, s, "recovered", d);
+}
+
+static void wait_check(struct ctx *c, struct svc *s)
+{
+	char text[SVSTATE_TEXT_MAX], path[PATH_MAX];
+	struct svstate st;
+
+	s->wait_at = 0;
+	if (svctl_path(path, sizeof path, s->dir, "supervise/state") < 0 ||
+	    svstate_read_at(AT_FDCWD, path, text, &st) < 0)
+		return;
+	note_wait(c, s, &st, 1);
 }
 
 static void watch(struct ctx *c, struct svc *s)
@@ -511,9 +567,12 @@ static uint64_t next_deadline(const struct ctx *c)
 
 	if (c->hpid && !c->hkilled)
 		d = c->hdeadline;
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		if (c->v[i].healthy_at && (!d || c->v[i].healthy_at < d))
 			d = c->v[i].healthy_at;
+		if (c->v[i].wait_at && (!d || c->v[i].wait_at < d))
+			d = c->v[i].wait_at;
+	}
 	return d;
 }
 
@@ -540,9 +599,12 @@ static void run(struct ctx *c)
 		}
 		now = lx_now_mono_ns();
 		handler_timeout(c, now);
-		for (i = 0; i < c->n; i++)
+		for (i = 0; i < c->n; i++) {
 			if (c->v[i].healthy_at && now >= c->v[i].healthy_at)
 				healthy_check(c, &c->v[i]);
+			if (c->v[i].wait_at && now >= c->v[i].wait_at)
+				wait_check(c, &c->v[i]);
+		}
 	}
 }
 
@@ -552,10 +614,13 @@ static int parse(struct ctx *c, int argc, char **argv)
 	int o;
 
 	c->limit_ns = 30 * NS;
+	c->wait_ns = 10 * NS;
 	optparse_init(&op);
-	while ((o = optparse_next(&op, argc, argv, "it:")) != OPTPARSE_END) {
+	while ((o = optparse_next(&op, argc, argv, "it:w:")) != OPTPARSE_END) {
 		if (o == 'i')
 			c->initial = 1;
+		else if (o == 'w' && scan_seconds_ns(op.arg, &c->wait_ns) == 0)
+			continue;
 		else if (o != 't' || scan_seconds_ns(op.arg, &c->limit_ns) < 0 || !c->limit_ns)
 			return -1;
 	}
