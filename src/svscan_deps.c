@@ -57,7 +57,6 @@ struct svscan_dsvc {
 	size_t gate_cap;
 	int gate_known;         /* written (or found right) since svscan started */
 	int wd;                 /* watch on NAME/supervise/, -1 none */
-	struct svdeps_obs obs;
 };
 
 struct wdmap {
@@ -252,6 +251,8 @@ static void observe(struct scantab_svc *e, struct svdeps_obs *o)
 	char path[SCANTAB_NAME_MAX + 32], text[SVSTATE_TEXT_MAX];
 	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus status = { 0 };
+	/* Static: over 9 KB (the cgroup and status buffers) for a struct
+	 * whose text fields are never used here. */
 	static struct svstate st;
 	int fd, r, has_status = 0;
 
@@ -294,6 +295,24 @@ static int has_ready(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* "G" on NAME/supervise/control: supervise reads its gate again. Not
+ * svscan_tell, which SIGTERMs a supervise whose directory was removed: a
+ * poke must never take a service down. ENXIO, ENOENT, EAGAIN: no
+ * supervise yet (it reads the gate at its start) or a full fifo (it has a
+ * G to read already). */
+static void poke(const char *name)
+{
+	char path[SCANTAB_NAME_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/supervise/control", name);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fd_write_all(fd, "G", 1);
+	fd_close(fd);
+}
+
 /* Writes e's gate (supervise/gate.new, then rename) and pokes its
  * supervise, which re-reads the file on "G" (one not running yet reads
  * it at its start: nothing to retry). */
@@ -325,7 +344,7 @@ static void write_gate(struct svscan *s, struct scantab_svc *e, const char *text
 	}
 	e->deps->gate_known = 1;
 	memcpy(e->deps->gate, text, len + 1);
-	svscan_tell(e, SCANTAB_MAIN, "G");
+	poke(e->name);
 }
 
 /* Recomputes the gate of service i and writes it where it changed. At
@@ -429,6 +448,25 @@ static void warn_missing(struct svscan *s)
 	}
 }
 
+/* One line, however long (1,000 services in one cycle): dt_warn would cut
+ * it at 1 KB. One write, so it never interleaves with other messages. */
+static void say_cycle(const char *path, size_t len)
+{
+	static const char pre[] = "svscan: warning: dependency cycle: ";
+	static const char post[] = ": ignoring these needs\n";
+	char *line = malloc(sizeof pre + len + sizeof post);
+
+	if (!line) {
+		dt_warn("dependency cycle: %.900s...: ignoring these needs", path);
+		return;
+	}
+	memcpy(line, pre, sizeof pre - 1);
+	memcpy(line + sizeof pre - 1, path, len);
+	memcpy(line + sizeof pre - 1 + len, post, sizeof post);
+	fd_write_all(2, line, sizeof pre - 1 + len + sizeof post - 1);
+	free(line);
+}
+
 /* One warning per cycle, again only when the set of cycles changes. */
 static void warn_cycles(struct svscan *s)
 {
@@ -452,7 +490,7 @@ static void warn_cycles(struct svscan *s)
 			len += (size_t)sprintf(text + len, "%s%s", j > d->g.coff[k] ? " -> " : "", b);
 		}
 		if (!sl_has(&d->cycles, text))
-			dt_warn("dependency cycle: %s: ignoring these needs", text);
+			say_cycle(text, len);
 		sl_add(&now, text, len);
 	}
 out:
@@ -538,8 +576,6 @@ void svscan_deps_scan(struct svscan *s)
 			observe(e, &d->obs[i]);
 			d->obs[i].has_ready = (unsigned char)has_ready(e->name);
 		}
-		if (e->deps)
-			e->deps->obs = d->obs[i];
 	}
 	warn_missing(s);
 	warn_cycles(s);

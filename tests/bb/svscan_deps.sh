@@ -37,6 +37,7 @@ REAL=$(command -v supervise)
 cat >"$T/bin/supervise" <<EOF
 #!/bin/sh
 if [ "\$1" = web ]; then
+	[ -e "$T/web.stop" ] && exit 0
 	env >"$T/web.env.new"
 	echo \$\$ >"$T/web.pid"
 	mv "$T/web.env.new" "$T/web.env"
@@ -107,7 +108,22 @@ mkdir -p "$S/later/needs" "$S/late/needs"
 kill -HUP "$SVPID"
 check "a new cycle is named" wait_until 30 grep -q "cycle: late -> later -> late" "$T/err.svscan"
 once "svscan: warning: dependency cycle: x -> y -> x: ignoring these needs"
-# web's stand-in never reads "dx": it goes away by itself, then db may stop.
+# A cycle longer than 1 KB of text is still one whole line, said once.
+long=$(printf '%0200d' 0 | tr 0 L)
+ring=
+for k in 1 2 3 4 5 6; do
+	mksvc "$S/$k$long"
+	mkdir -p "$S/$k$long/needs"
+	: >"$S/$k$long/needs/$(( k % 6 + 1 ))$long"
+	ring="$ring$k$long -> "
+done
+ring="${ring}1$long"
+kill -HUP "$SVPID"
+check "a 1 KB cycle is named on one line" wait_until 30 grep -qxF "svscan: warning: dependency cycle: $ring: ignoring these needs" "$T/err.svscan"
+check "once" test "$(grep -c "dependency cycle: 1$long" "$T/err.svscan")" = 1
+# web's stand-in never reads "dx": it goes away by itself (and any restart
+# svscan makes meanwhile exits at once), then db may stop.
+: >"$T/web.stop"
 kill -TERM "$(cat "$T/web.pid")"
 stop_svscan "$SVPID"
 same "SIGTERM: exit 0" 0 "$SVRC"
