@@ -42,8 +42,6 @@
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | \
 		    IN_ONLYDIR | IN_DELETE_SELF)
 
-enum { TAG_SIG = 1, TAG_INOTIFY };
-
 const char *svscan_pname(const char *name, char buf[SCANTAB_PRINTABLE_MAX])
 {
 	scantab_name_printable(name, buf, SCANTAB_PRINTABLE_MAX);
@@ -123,7 +121,7 @@ static void open_loop(struct svscan *s)
 	r = lx_evloop_open(&s->loop);
 	if (r < 0)
 		dt_die_errno(DT_EX_TEMP, -r, "unable to create epoll instance");
-	r = lx_evloop_add(&s->loop, s->sig.fd, EPOLLIN, TAG_SIG);
+	r = lx_evloop_add(&s->loop, s->sig.fd, EPOLLIN, SVSCAN_TAG_SIG);
 	if (r < 0)
 		dt_die_errno(DT_EX_TEMP, -r, "unable to watch signalfd");
 	/* Orphans of services are reparented to us and reaped. */
@@ -175,7 +173,7 @@ static void watch_dir(struct svscan *s)
 	s->ino_fd = fd;
 	r = lx_inotify_add(fd, ".", WATCH_MASK);
 	if (r >= 0)
-		r = lx_evloop_add(&s->loop, fd, EPOLLIN, TAG_INOTIFY);
+		r = lx_evloop_add(&s->loop, fd, EPOLLIN, SVSCAN_TAG_INOTIFY);
 	if (r < 0) {
 		if (!s->watch_warned++)
 			dt_warn_errno(-r, "unable to watch directory, rescanning every 5 seconds");
@@ -394,6 +392,7 @@ static int sweep(struct svscan *s)
 			fd_close(e->pipe_rd);
 		if (e->pipe_wr >= 0)
 			fd_close(e->pipe_wr);
+		svscan_deps_forget(s, e);
 		scantab_drop(&s->tab, i);
 	}
 	return again;
@@ -411,6 +410,7 @@ static void scan(struct svscan *s, uint64_t now)
 	} else {
 		if (sweep(s))
 			next = now;
+		svscan_deps_scan(s); /* the gates, before any start */
 		for (i = 0; i < s->tab.n; i++) {
 			struct scantab_svc *e = &s->tab.v[i];
 
@@ -431,6 +431,9 @@ static void exited(struct svscan *s, struct scantab_svc *e, enum scantab_which w
 {
 	char b[SCANTAB_PRINTABLE_MAX];
 	int quick = scantab_exited(e, w, now);
+
+	if (w == SCANTAB_MAIN)
+		svscan_deps_changed(s, (size_t)(e - s->tab.v));
 
 	if (s->phase == PH_RUN && e->removing)
 		s->scan_at = now; /* the removal's next step */
@@ -538,10 +541,12 @@ static __attribute__((noreturn)) void run(struct svscan *s)
 			dt_die_errno(DT_EX_TEMP, -n, "unable to wait for events");
 		now = lx_now_mono_ns();
 		for (k = 0; k < n; k++) {
-			if (ev[k].tag == TAG_SIG)
+			if (ev[k].tag == SVSCAN_TAG_SIG)
 				on_signals(s, now);
-			else if (ev[k].tag == TAG_INOTIFY)
+			else if (ev[k].tag == SVSCAN_TAG_INOTIFY)
 				on_inotify(s, now);
+			else if (ev[k].tag == SVSCAN_TAG_DEPS)
+				svscan_deps_event(s);
 		}
 	}
 }
@@ -577,6 +582,7 @@ int main(int argc, char **argv)
 	sweep_cgroups();
 	svscan_fork_init(&s);
 	open_loop(&s);
+	svscan_deps_init(&s);
 	s.ino_fd = -1;
 	s.phase = PH_RUN;
 	s.scan_at = 0;

@@ -16,6 +16,9 @@
 #define MS 1000000ULL
 #define RETRY_NS (100 * MS) /* shutdown: control fifo not open yet */
 
+/* epoll tags: svscan.c's, and the dependencies' inotify (svscan_deps.c). */
+enum { SVSCAN_TAG_SIG = 1, SVSCAN_TAG_INOTIFY, SVSCAN_TAG_DEPS };
+
 enum phase { PH_RUN, PH_MAINS, PH_LOGS, PH_ORPHANS };
 
 /* supervise in a fork of svscan (svscan_fork.c). */
@@ -52,6 +55,7 @@ struct svscan {
 	size_t nkilled;
 	struct svscan_fork fork;
 	int keep_removed;    /* SVSCAN_KEEP_REMOVED: 0.76 leaves them running */
+	struct svscan_deps *deps; /* svscan_deps.c */
 };
 
 const char *svscan_pname(const char *name, char buf[SCANTAB_PRINTABLE_MAX]);
@@ -77,6 +81,20 @@ void svscan_kill_one(struct svscan *s, struct scantab_svc *e, enum scantab_which
  * again. A service seen again has its late log/ checked. */
 void svscan_remove_step(struct svscan *s, struct scantab_svc *e, uint64_t now, uint64_t *next);
 void svscan_log_late(struct scantab_svc *e);
+
+/* svscan_deps.c: needs/ and after/ (DESIGN.md section 6). init sets
+ * SUPERVISE_GATE and the watches' inotify up; scan (after the directory
+ * was read, before anything is started) re-reads every service's
+ * dependencies, warns, and writes the gates; event handles the watches;
+ * changed re-reads service i (its supervise started or exited) and updates
+ * its dependents' gates; forget frees what a dropped entry held. may_stop:
+ * may i be told down (shutdown, or removal: only dependents removed too)? */
+void svscan_deps_init(struct svscan *s);
+void svscan_deps_scan(struct svscan *s);
+void svscan_deps_event(struct svscan *s);
+void svscan_deps_changed(struct svscan *s, size_t i);
+void svscan_deps_forget(struct svscan *s, struct scantab_svc *e);
+int svscan_deps_may_stop(struct svscan *s, size_t i, int removal);
 
 /* SIGTERM (and SIGINT as PID 1): services down, then loggers drained. */
 void svscan_stop_begin(struct svscan *s, uint64_t now);

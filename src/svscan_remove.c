@@ -72,7 +72,13 @@ void svscan_remove_step(struct svscan *s, struct scantab_svc *e, uint64_t now, u
 		say_removed(e->name);
 	}
 	if (e->p[SCANTAB_MAIN].pid) {
-		tell_once(e, SCANTAB_MAIN, "dx", now, next);
+		/* Several removed at once go down in reverse dependency order,
+		 * as at a shutdown (the grace below still bounds it). */
+		if (e->p[SCANTAB_MAIN].told ||
+		    svscan_deps_may_stop(s, (size_t)(e - s->tab.v), 1))
+			tell_once(e, SCANTAB_MAIN, "dx", now, next);
+		else
+			lower(next, now + RETRY_NS);
 		end = e->removing_ns + s->grace_ns / 5 * 4;
 		if (now >= end)
 			svscan_kill_one(s, e, SCANTAB_MAIN);

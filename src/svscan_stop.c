@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* svscan's shutdown on SIGTERM, as PID 1 or not: every main supervise is
  * told "dx" (service down, then exit), which both 0.76's supervise and ours
- * obey; once they are gone, every log supervise is told "ox" and svscan
+ * obey, in the reverse order of the dependencies (needs/, after/: a service
+ * once everything that needs it or is after it is down); once they are gone, every log supervise is told "ox" and svscan
  * closes its ends of the log pipes, so each logger reads to end of file and
  * exits by itself with nothing lost. A supervise whose directory was
  * removed (no fifo left) gets SIGTERM instead. A grace period bounds it
@@ -93,6 +94,13 @@ static void tell_all(struct svscan *s, enum scantab_which w, const char *bytes)
 
 		if (!p->pid || p->told)
 			continue;
+		/* Reverse order: not before what needs it or is after it is
+		 * down. Counted as untold, so it is looked at again shortly
+		 * even if nothing else happens. */
+		if (w == SCANTAB_MAIN && !svscan_deps_may_stop(s, i, 0)) {
+			s->untold++;
+			continue;
+		}
 		if (svscan_tell(&s->tab.v[i], w, bytes) == 0)
 			p->told = 1;
 		else

@@ -32,6 +32,8 @@
 #define SCANTAB_RESCAN_FAST (5 * SCANTAB_SEC)
 #define SCANTAB_RESCAN_SLOW (60 * SCANTAB_SEC)
 
+struct svscan_dsvc;
+
 enum scantab_which { SCANTAB_MAIN = 0, SCANTAB_LOG = 1 };
 
 struct scantab_proc {
@@ -54,6 +56,7 @@ struct scantab_svc {
 	int removing;        /* being taken down: never restarted, then dropped */
 	uint64_t removing_ns;
 	int log_late_warned; /* said once that log/ appeared after the start */
+	struct svscan_dsvc *deps; /* svscan's dependency state (opaque here) */
 	char name[SCANTAB_NAME_MAX + 1];
 };
 
