@@ -244,8 +244,11 @@ static enum svdeps_st st_of(const char *name)
 
 /* What a dependency looks like now: svok's test, the 18-byte status, and
  * the state file where its pid agrees with the status (as svstat -k).
- * Before our supervise knew the waiting state, svstate_parse refuses
- * "state=waiting": read as waiting when the status says pid 0. */
+ * Without a state file that agrees, what the status says: up or down. A
+ * 0.76 supervise writes no state file, so a service of its with a
+ * notification-fd is never "ready" here (0.76 does not read that file
+ * either); up cannot stand in for ready, since our own supervise writes
+ * its first status (with the pid) a moment before its first state. */
 static void observe(struct scantab_svc *e, struct svdeps_obs *o)
 {
 	char path[SCANTAB_NAME_MAX + 32], text[SVSTATE_TEXT_MAX];
@@ -274,13 +277,10 @@ static void observe(struct scantab_svc *e, struct svdeps_obs *o)
 	o->want = status.want;
 	o->st = status.pid ? SVDEPS_ST_UP : SVDEPS_ST_DOWN;
 	snprintf(path, sizeof path, "%s/supervise/state", e->name);
-	memset(text, 0, 16);
 	r = svstate_read_at(AT_FDCWD, path, text, &st);
 	if (r >= 0 && st.pid == status.pid) {
 		o->st = st_of(svstate_name(st.state));
 		o->want = st.want;
-	} else if (r == -EBADMSG && status.pid == 0 && memcmp(text, "state=waiting\n", 14) == 0) {
-		o->st = SVDEPS_ST_WAITING;
 	}
 }
 
