@@ -96,8 +96,6 @@ struct sv {
 /* supervise_base.c */
 /* ev cleared, of type `type`, stamped with both clocks now. */
 void sv_event_now(struct svfsm_event *ev, enum svfsm_event_type type);
-/* Reads a small optional file: its length, -ENOENT when absent. */
-int sv_read_small(const char *name, char *buf, size_t size);
 
 /* supervise_adopt.c */
 /* At start-up, before SVE_INIT is fed: 1 and *adopt filled if a running

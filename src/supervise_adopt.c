@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <dt/die.h>
+#include <dt/fdio.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>
 
@@ -38,7 +39,7 @@ static __attribute__((noinline)) void read_old(struct old *o)
 	int n;
 
 	memset(o, 0, sizeof *o);
-	n = sv_read_small("supervise/status", (char *)rec, sizeof rec);
+	n = fd_read_path("supervise/status", (char *)rec, sizeof rec);
 	if (n != SVSTATUS_LEN || svstatus_decode(rec, (size_t)n, &st) < 0)
 		return;
 	o->pid = (pid_t)st.pid;

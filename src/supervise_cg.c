@@ -199,7 +199,7 @@ static int one_limit(struct sv *sv, enum cglimit_kind k)
 	const char *name = cglimit_name(k), *why = "bad value";
 	int n, r;
 
-	n = sv_read_small(name, text, sizeof text);
+	n = fd_read_path(name, text, sizeof text);
 	if (n == -ENOENT) {
 		/* A limit whose file is gone must not linger from last time. */
 		if (sv->has_cg && (sv->cg_limits & (1u << k)) &&

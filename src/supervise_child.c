@@ -168,7 +168,7 @@ static int refuse(struct sv *sv, const char *file, const char *why)
  * length, -ENOENT, or -EINVAL for an empty, multi-line or overlong value. */
 static int one_line(const char *name, char *buf, size_t size)
 {
-	int n = sv_read_small(name, buf, size);
+	int n = fd_read_path(name, buf, size);
 
 	if (n < 0)
 		return n;
@@ -211,7 +211,7 @@ static int plan_caps(struct sv *sv, struct plan *p)
 	char text[1024], why[128];
 	const char *bad = NULL;
 	size_t badlen = 0;
-	int n = sv_read_small("capabilities", text, sizeof text);
+	int n = fd_read_path("capabilities", text, sizeof text);
 
 	if (n == -ENOENT)
 		return 0;

@@ -219,7 +219,7 @@ static void read_settings(struct sv *sv, struct svconf *c)
 	for (f = 0; f < SVCONF_NFILES; f++) {
 		const char *name = svconf_name((enum svconf_file)f);
 
-		n = sv_read_small(name, buf, sizeof buf);
+		n = fd_read_path(name, buf, sizeof buf);
 		if (n == -ENOENT)
 			continue;
 		if (n < 0)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <dt/die.h>
+#include <dt/fdio.h>
 
 #include "supervise.h"
 
@@ -42,7 +43,7 @@ int sv_gate_read(struct sv *sv)
 	size_t i;
 	int n;
 
-	n = sv_read_small("supervise/gate", names, sizeof names);
+	n = fd_read_path("supervise/gate", names, sizeof names);
 	if (n == -ENOENT) {
 		n = 0;
 	} else if (n < 0) {

@@ -46,7 +46,7 @@ int sv_ready_pipe(struct sv *sv, int *notify_fd, int *pipe_w)
 {
 	char text[64];
 	const char *why = "bad value";
-	int n = sv_read_small("notification-fd", text, sizeof text), fds[2], r;
+	int n = fd_read_path("notification-fd", text, sizeof text), fds[2], r;
 
 	if (n == -ENOENT)
 		return 0;

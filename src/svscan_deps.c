@@ -252,12 +252,11 @@ static enum svdeps_st st_of(const char *name)
 static void observe(struct scantab_svc *e, struct svdeps_obs *o)
 {
 	char path[SCANTAB_NAME_MAX + 32], text[SVSTATE_TEXT_MAX];
-	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus status = { 0 };
 	/* Static: over 9 KB (the cgroup and status buffers) for a struct
 	 * whose text fields are never used here. */
 	static struct svstate st;
-	int fd, r, has_status = 0;
+	int r;
 
 	o->absent = !e->active || e->removing;
 	o->running = !o->absent && svctl_running(e->name) == 1;
@@ -265,14 +264,7 @@ static void observe(struct scantab_svc *e, struct svdeps_obs *o)
 	o->want = 0;
 	if (!o->running)
 		return;
-	snprintf(path, sizeof path, "%s/supervise/status", e->name);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0) {
-		has_status = fd_read_full(fd, rec, sizeof rec) == SVSTATUS_LEN &&
-			     svstatus_decode(rec, sizeof rec, &status) == 0;
-		fd_close(fd);
-	}
-	if (!has_status)
+	if (svctl_status(e->name, &status) < 0)
 		return; /* not started yet: down */
 	o->want = status.want;
 	o->st = status.pid ? SVDEPS_ST_UP : SVDEPS_ST_DOWN;
@@ -680,21 +672,11 @@ void svscan_deps_forget(struct svscan *s, struct scantab_svc *e)
  * service is (pid 0). */
 static int is_down(const struct scantab_svc *e)
 {
-	char path[SCANTAB_NAME_MAX + 32];
-	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
-	int fd, down = 0;
 
 	if (!e->p[SCANTAB_MAIN].pid)
 		return 1;
-	snprintf(path, sizeof path, "%s/supervise/status", e->name);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	down = fd_read_full(fd, rec, sizeof rec) == SVSTATUS_LEN &&
-	       svstatus_decode(rec, sizeof rec, &st) == 0 && st.pid == 0;
-	fd_close(fd);
-	return down;
+	return svctl_status(e->name, &st) == 0 && st.pid == 0;
 }
 
 int svscan_deps_may_stop(struct svscan *s, size_t i, int removal)

@@ -24,19 +24,6 @@
 
 #include "svstat.h"
 
-/* A small file into buf: its length, or -errno. */
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = fd_read_full(fd, buf, size);
-	fd_close(fd);
-	return (int)n;
-}
-
 static void warn_file(const char *dir, const char *file, int r)
 {
 	if (r == -EBADMSG)
@@ -149,7 +136,7 @@ static void from_state(const struct svstate *st, struct svprom_service *ps)
 static int read_status(const char *path, struct svstatus *out)
 {
 	char buf[SVSTATUS_LEN];
-	int n = read_file(path, buf, sizeof buf);
+	int n = fd_read_path(path, buf, sizeof buf);
 
 	if (n < 0)
 		return n;

@@ -15,6 +15,9 @@ ssize_t fd_read(int fd, void *buf, size_t len);
 int fd_write_all(int fd, const void *buf, size_t len);
 /* Reads until len bytes or end of file. Returns bytes read. */
 ssize_t fd_read_full(int fd, void *buf, size_t len);
+/* A small file read whole (non-blocking open: a fifo put in its place
+ * cannot hang the caller): its length, at most size, or -errno. */
+int fd_read_path(const char *path, void *buf, size_t size);
 /* close(2) that keeps errno. */
 void fd_close(int fd);
 /* Writes data to DIR/NAME.new, optionally fsyncs, renames over DIR/NAME.

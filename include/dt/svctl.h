@@ -18,6 +18,10 @@ int svctl_send(const char *dir, const char *bytes);
 /* The wanted state in dir/supervise/status: 'u', 'd' or 0 (once, or no
  * record); -errno when it cannot be read. */
 int svctl_want(const char *dir);
+/* dir/supervise/status decoded into *st: 0, or -errno (-EBADMSG: not a
+ * whole record). */
+struct svstatus;
+int svctl_status(const char *dir, struct svstatus *st);
 
 /* path = dir + "/" + name (dir "" or "." gives name alone); -ENAMETOOLONG
  * when it does not fit in size. */

@@ -40,6 +40,18 @@ ssize_t fd_read_full(int fd, void *buf, size_t len)
 	return got;
 }
 
+int fd_read_path(const char *path, void *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = fd_read_full(fd, buf, size);
+	fd_close(fd);
+	return (int)n;
+}
+
 int fd_write_all(int fd, const void *buf, size_t len)
 {
 	int saved = errno;

@@ -61,10 +61,9 @@ int svctl_send(const char *dir, const char *bytes)
 	return r < 0 ? (int)r : 0;
 }
 
-int svctl_want(const char *dir)
+int svctl_status(const char *dir, struct svstatus *st)
 {
 	unsigned char buf[SVSTATUS_LEN];
-	struct svstatus st;
 	ssize_t r;
 	int fd = open_sup(dir, "status", O_RDONLY | O_NONBLOCK);
 
@@ -74,8 +73,16 @@ int svctl_want(const char *dir)
 	fd_close(fd);
 	if (r < 0)
 		return (int)r;
-	if (svstatus_decode(buf, (size_t)r, &st) < 0)
-		return -EBADMSG;
+	return svstatus_decode(buf, (size_t)r, st) < 0 ? -EBADMSG : 0;
+}
+
+int svctl_want(const char *dir)
+{
+	struct svstatus st;
+	int r = svctl_status(dir, &st);
+
+	if (r < 0)
+		return r;
 	return st.want == 'u' || st.want == 'd' ? st.want : 0;
 }
 
