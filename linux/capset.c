@@ -120,23 +120,6 @@ int lx_capset_parse(const char *list, size_t len, uint64_t *set, const char **ba
 	return 0;
 }
 
-const char *lx_capset_step_name(enum lx_capset_step s)
-{
-	static const char *const words[] = {
-		[LX_CAPSET_OK] = "none",
-		[LX_CAPSET_BOUNDING] = "dropping from the bounding set",
-		[LX_CAPSET_KEEPCAPS] = "prctl PR_SET_KEEPCAPS",
-		[LX_CAPSET_SETGROUPS] = "setgroups",
-		[LX_CAPSET_SETGID] = "setgid",
-		[LX_CAPSET_SETUID] = "setuid",
-		[LX_CAPSET_CAPSET] = "capset",
-		[LX_CAPSET_AMBIENT] = "raising ambient capabilities",
-		[LX_CAPSET_NO_NEW_PRIVS] = "prctl PR_SET_NO_NEW_PRIVS",
-	};
-
-	return (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "unknown";
-}
-
 static int drop_bounding(uint64_t keep)
 {
 	int c, last = lx_capset_last();

@@ -78,26 +78,21 @@ static int slurp(const char *path, char **out, size_t *len, size_t *size)
 }
 
 /* Our cgroup's path from /proc/self/cgroup, into cg (size bytes). */
-static int self_path(char *cg, size_t size, const char **why)
+static int self_path(char *cg, size_t size, enum lx_cgroup_step *step)
 {
 	char *text;
 	size_t len, cap;
 	int r = slurp("/proc/self/cgroup", &text, &len, &cap);
 
 	if (r < 0)
-		return *why = "cannot read /proc/self/cgroup", r;
+		return *step = LX_CG_READ_SELF, r;
+	*step = LX_CG_SELF;
 	r = cgpath_self(text, len, cg, size);
 	munmap(text, cap);
-	if (r == -ENOENT)
-		*why = "this process is in no cgroup v2 hierarchy (no 0:: line in /proc/self/cgroup)";
-	else if (r == -ESTALE)
-		*why = "the cgroup this process is in has been removed";
-	else if (r < 0)
-		*why = "cannot parse /proc/self/cgroup";
 	return r;
 }
 
-static int find_root(char *root, size_t size, const char **why)
+static int find_root(char *root, size_t size, enum lx_cgroup_step *step)
 {
 	/* Scratch, not 4 KiB of stack: a stack page touched once stays
 	 * resident for the whole life of the process. */
@@ -106,46 +101,38 @@ static int find_root(char *root, size_t size, const char **why)
 	int r;
 
 	if (!cg)
-		return *why = "out of memory", -ENOMEM;
-	r = self_path(cg, LX_CGROUP_PATH_MAX, why);
+		return *step = LX_CG_READ_SELF, -ENOMEM;
+	r = self_path(cg, LX_CGROUP_PATH_MAX, step);
 	if (r < 0)
 		goto out;
 	cgpath_strip_own(cg);
+	*step = LX_CG_READ_MOUNTINFO;
 	r = slurp("/proc/self/mountinfo", &text, &len, &cap);
-	if (r < 0) {
-		*why = "cannot read /proc/self/mountinfo";
+	if (r < 0)
 		goto out;
-	}
+	*step = LX_CG_MOUNT;
 	r = cgpath_mount(text, len, cg, root, size);
 	munmap(text, cap);
-	if (r == -ENODEV)
-		*why = "cgroup v2 is not mounted";
-	else if (r == -ENOENT)
-		*why = "no cgroup v2 mount shows the cgroup this process is in";
-	else if (r < 0)
-		*why = "cgroup v2 path too long";
 out:
 	munmap(cg, LX_CGROUP_PATH_MAX);
 	return r;
 }
 
-static int check_dir(const char *root, const char **why)
+static int check_dir(const char *root, enum lx_cgroup_step *step)
 {
 	struct statfs fs;
 	struct statvfs vfs;
 	struct stat st;
 
-	if (stat(root, &st) < 0)
-		return *why = errno == ENOENT ? "the directory does not exist"
-					      : "cannot stat the directory", -errno;
+	*step = LX_CG_DIR;
+	if (stat(root, &st) < 0 || statfs(root, &fs) < 0)
+		return -errno;
 	if (!S_ISDIR(st.st_mode))
-		return *why = "not a directory", -ENOTDIR;
-	if (statfs(root, &fs) < 0)
-		return *why = "cannot statfs the directory", -errno;
+		return -ENOTDIR;
 	if (fs.f_type != CGROUP2_SUPER_MAGIC)
-		return *why = "not a cgroup v2 directory", -EMEDIUMTYPE;
+		return -EMEDIUMTYPE;
 	if (statvfs(root, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		return *why = "cgroup v2 is mounted read-only there", -EROFS;
+		return -EROFS;
 	return 0;
 }
 
@@ -154,42 +141,42 @@ static int check_dir(const char *root, const char **why)
  * mkdir in lx_cgroup_open() (its caller words the errno): a test
  * cgroup made and removed here cost each of 1,000 supervise processes a
  * cgroup creation and destruction, the dearest thing it did at start. */
-static int try_delegation(const char *root, const char **why)
+static int try_delegation(const char *root, enum lx_cgroup_step *step)
 {
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
 
+	*step = LX_CG_DIR;
 	if (fd < 0)
-		return *why = "cannot open the directory", -errno;
-	if (faccessat(fd, "cgroup.procs", W_OK, AT_EACCESS) < 0) {
+		return -errno;
+	*step = LX_CG_DELEGATION;
+	if (faccessat(fd, "cgroup.procs", W_OK, AT_EACCESS) < 0)
 		r = -errno;
-		*why = "not delegated: cgroup.procs is not writable";
-	}
 	fd_close(fd);
 	return r;
 }
 
-int lx_cgroup_probe(const char *override, char *root, size_t size, const char **why)
+int lx_cgroup_probe(const char *override, char *root, size_t size, enum lx_cgroup_step *step)
 {
-	const char *dummy;
+	enum lx_cgroup_step dummy;
 	int r;
 
-	if (!why)
-		why = &dummy;
-	*why = "";
+	if (!step)
+		step = &dummy;
 	if (override) {
+		*step = LX_CG_OVERRIDE;
 		if (override[0] != '/')
-			return *why = "SUPERVISE_CGROUP is not an absolute path", -EINVAL;
+			return -EINVAL;
 		if (strlen(override) >= size)
-			return *why = "SUPERVISE_CGROUP is too long", -ENAMETOOLONG;
+			return -ENAMETOOLONG;
 		strcpy(root, override);
 	} else {
-		r = find_root(root, size, why);
+		r = find_root(root, size, step);
 		if (r < 0)
 			return r;
 	}
-	r = check_dir(root, why);
+	r = check_dir(root, step);
 	if (r == 0)
-		r = try_delegation(root, why);
+		r = try_delegation(root, step);
 	return r;
 }
 
@@ -259,7 +246,7 @@ static int others(int dirfd)
 
 int lx_cgroup_park(const char *override, char *path, size_t size)
 {
-	const char *why = "";
+	enum lx_cgroup_step step;
 	char *cg;
 	size_t len;
 	int r, dirfd, leaf = 0;
@@ -267,22 +254,20 @@ int lx_cgroup_park(const char *override, char *path, size_t size)
 	if (size < 64)
 		return -ENAMETOOLONG;
 	path[0] = '\0';
-	if (override) {
-		snprintf(path, size, "SUPERVISE_CGROUP is set");
+	if (override)
 		return 0;
-	}
 	cg = scratch(LX_CGROUP_PATH_MAX);
 	if (!cg)
 		return -ENOMEM;
-	r = self_path(cg, LX_CGROUP_PATH_MAX, &why);
+	r = self_path(cg, LX_CGROUP_PATH_MAX, &step);
 	if (r == 0) {
 		len = strlen(cg);
 		leaf = len >= 12 && strcmp(cg + len - 12, "/dtng-svscan") == 0;
-		r = find_root(path, size, &why);
+		r = find_root(path, size, &step);
 	}
 	munmap(cg, LX_CGROUP_PATH_MAX);
 	if (r < 0) {
-		snprintf(path, size, "%s", why);
+		path[0] = '\0';
 		return 0;
 	}
 	/* find_root gave the parent of our leaf if we sit in one already. */
@@ -293,8 +278,8 @@ int lx_cgroup_park(const char *override, char *path, size_t size)
 		memcpy(path + len, "/dtng-svscan", sizeof "/dtng-svscan");
 		return 1;
 	}
-	if (check_dir(path, &why) < 0) {
-		snprintf(path, size, "%s", why);
+	if (check_dir(path, &step) < 0) {
+		path[0] = '\0';
 		return 0;
 	}
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -303,12 +288,12 @@ int lx_cgroup_park(const char *override, char *path, size_t size)
 	/* The real root has no cgroup.type; any other cgroup has one. */
 	if (faccessat(dirfd, "cgroup.type", F_OK, 0) < 0) {
 		fd_close(dirfd);
-		snprintf(path, size, "the root cgroup");
+		path[0] = '\0';
 		return 0;
 	}
 	if (faccessat(dirfd, "cgroup.procs", W_OK, AT_EACCESS) < 0) {
 		fd_close(dirfd);
-		snprintf(path, size, "cgroup.procs is not writable");
+		path[0] = '\0';
 		return 0;
 	}
 	r = others(dirfd);
@@ -316,7 +301,7 @@ int lx_cgroup_park(const char *override, char *path, size_t size)
 		fd_close(dirfd);
 		if (r < 0)
 			return r;
-		snprintf(path, size, "other processes share the cgroup");
+		path[0] = '\0';
 		return 0;
 	}
 	if (len + sizeof "/dtng-svscan" > size) {

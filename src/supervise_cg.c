@@ -26,6 +26,37 @@
 /* The reason, for the fallback warning, that lx_cgroup_open failed with
  * err (a -errno of its mkdir): read-only, not delegated, or other. The
  * words live here, with the policy; linux/ only reports the errno. */
+/* The words for lx_cgroup_probe's failed step (linux/ has none). */
+static const char *probe_why(enum lx_cgroup_step step, int err)
+{
+	switch (step) {
+	case LX_CG_OVERRIDE:
+		return err == -EINVAL ? "SUPERVISE_CGROUP is not an absolute path"
+				      : "SUPERVISE_CGROUP is too long";
+	case LX_CG_READ_SELF:
+		return "cannot read /proc/self/cgroup";
+	case LX_CG_SELF:
+		return err == -ENOENT ? "this process is in no cgroup v2 hierarchy (no 0:: line in /proc/self/cgroup)"
+		       : err == -ESTALE ? "the cgroup this process is in has been removed"
+					: "cannot parse /proc/self/cgroup";
+	case LX_CG_READ_MOUNTINFO:
+		return "cannot read /proc/self/mountinfo";
+	case LX_CG_MOUNT:
+		return err == -ENODEV ? "cgroup v2 is not mounted"
+		       : err == -ENOENT ? "no cgroup v2 mount shows the cgroup this process is in"
+					: "cgroup v2 path too long";
+	case LX_CG_DIR:
+		return err == -ENOENT ? "the directory does not exist"
+		       : err == -ENOTDIR ? "not a directory"
+		       : err == -EMEDIUMTYPE ? "not a cgroup v2 directory"
+		       : err == -EROFS ? "cgroup v2 is mounted read-only there"
+				       : "cannot stat the directory";
+	case LX_CG_DELEGATION:
+		break;
+	}
+	return "not delegated: cgroup.procs is not writable";
+}
+
 static const char *open_why(int err)
 {
 	return err == -EROFS ? "cgroup v2 is read-only there"
@@ -51,7 +82,8 @@ static void fallback(struct sv *sv, const char *root, const char *why, int err)
 static void setup(struct sv *sv)
 {
 	char *root = sv->cg.path;
-	const char *why = "", *override;
+	const char *why, *override;
+	enum lx_cgroup_step step;
 	struct stat st;
 	int r;
 
@@ -63,9 +95,9 @@ static void setup(struct sv *sv)
 	override = getenv("SUPERVISE_CGROUP");
 	if (override && !*override)
 		override = NULL; /* set but empty: as if unset */
-	r = lx_cgroup_probe(override, root, sizeof sv->cg.path, &why);
+	r = lx_cgroup_probe(override, root, sizeof sv->cg.path, &step);
 	if (r < 0) {
-		fallback(sv, root, why, -r);
+		fallback(sv, root, probe_why(step, r), -r);
 		return;
 	}
 	r = lx_cgroup_open(&sv->cg, root, sv->dev, sv->ino);

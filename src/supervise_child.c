@@ -62,13 +62,31 @@ static int child_setup(void *arg)
 	return 0;
 }
 
+/* The words for lx_capset_drop_to's failed step (linux/ has none). */
+static const char *capset_step_name(enum lx_capset_step s)
+{
+	static const char *const words[] = {
+		[LX_CAPSET_OK] = "none",
+		[LX_CAPSET_BOUNDING] = "dropping from the bounding set",
+		[LX_CAPSET_KEEPCAPS] = "prctl PR_SET_KEEPCAPS",
+		[LX_CAPSET_SETGROUPS] = "setgroups",
+		[LX_CAPSET_SETGID] = "setgid",
+		[LX_CAPSET_SETUID] = "setuid",
+		[LX_CAPSET_CAPSET] = "capset",
+		[LX_CAPSET_AMBIENT] = "raising ambient capabilities",
+		[LX_CAPSET_NO_NEW_PRIVS] = "prctl PR_SET_NO_NEW_PRIVS",
+	};
+
+	return (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "unknown";
+}
+
 static void child_failed(enum lx_spawn_stage stage, int err, void *arg)
 {
 	struct plan *p = arg;
 
 	if (stage == LX_SPAWN_SETUP && p->step != LX_CAPSET_OK)
 		dt_die_errno(DT_EX_TEMP, err, "unable to start %s/%s: %s", p->sv->dir, p->name,
-			     lx_capset_step_name(p->step));
+			     capset_step_name(p->step));
 	/* compat: 0.76's child says this (as "fatal") when execve fails. */
 	dt_die_errno(DT_EX_TEMP, err, "unable to start %s/%s", p->sv->dir, p->name);
 }

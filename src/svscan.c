@@ -558,11 +558,11 @@ static __attribute__((noreturn)) void run(struct svscan *s)
 static void sweep_cgroups(void)
 {
 	char root[LX_CGROUP_PATH_MAX];
-	const char *override = getenv("SUPERVISE_CGROUP"), *why;
+	const char *override = getenv("SUPERVISE_CGROUP");
 
 	if (override && !*override)
 		override = NULL;
-	if (lx_cgroup_probe(override, root, sizeof root, &why) == 0)
+	if (lx_cgroup_probe(override, root, sizeof root, NULL) == 0)
 		lx_cgroup_sweep(root);
 }
 

@@ -61,8 +61,6 @@ enum lx_capset_step {
 	LX_CAPSET_AMBIENT,
 	LX_CAPSET_NO_NEW_PRIVS,
 };
-/* A word for the step ("setuid", "capset", ...). */
-const char *lx_capset_step_name(enum lx_capset_step s);
 
 /* In this order: the bounding set reduced to keep (F_BOUND; needs
  * CAP_SETPCAP, so before the uid change), keep-capabilities on, setgroups,

@@ -42,17 +42,31 @@ struct lx_cgroup {
  * never calls getenv. Without override, ROOT comes from /proc/self/cgroup
  * and /proc/self/mountinfo (a supervise already inside a dtng-D-I/supervise
  * leaf uses that tree's parent). On success fills root (size bytes) and
- * returns 0. On failure returns -errno and sets *why to a static English
- * reason for the one warning the caller prints before falling back to a
- * process group per service:
- *   -ENODEV        cgroup v2 is not mounted
- *   -ENOENT        no cgroup v2 line in /proc/self/cgroup, or the directory
- *                  does not exist (SUPERVISE_CGROUP)
- *   -ENOTDIR, -EINVAL (override not an absolute path), -EMEDIUMTYPE (not
- *                  a cgroup v2 directory), -EROFS (read-only), -EACCES or
- *                  -EPERM (not delegated), -ESTALE (our cgroup was removed)
+ * returns 0. On failure returns -errno and sets *step to the step that
+ * failed; the caller words the one warning it prints before falling back
+ * to a process group per service (this layer has no English):
+ *   LX_CG_OVERRIDE        -EINVAL (not an absolute path), -ENAMETOOLONG
+ *   LX_CG_READ_SELF       reading /proc/self/cgroup: its errno
+ *   LX_CG_SELF            -ENOENT (no 0:: line: in no cgroup v2 hierarchy),
+ *                         -ESTALE (our cgroup was removed), -EINVAL
+ *   LX_CG_READ_MOUNTINFO  reading /proc/self/mountinfo: its errno
+ *   LX_CG_MOUNT           -ENODEV (cgroup v2 not mounted), -ENOENT (no v2
+ *                         mount shows our cgroup), -ENAMETOOLONG
+ *   LX_CG_DIR             stat/statfs/open errno (-ENOENT: no such
+ *                         directory), -ENOTDIR, -EMEDIUMTYPE (not cgroup
+ *                         v2), -EROFS (mounted read-only)
+ *   LX_CG_DELEGATION      cgroup.procs not writable: -EACCES, -EPERM, ...
  * Called once at start-up; the answer is not cached. */
-int lx_cgroup_probe(const char *override, char *root, size_t size, const char **why);
+enum lx_cgroup_step {
+	LX_CG_OVERRIDE,
+	LX_CG_READ_SELF,
+	LX_CG_SELF,
+	LX_CG_READ_MOUNTINFO,
+	LX_CG_MOUNT,
+	LX_CG_DIR,
+	LX_CG_DELEGATION,
+};
+int lx_cgroup_probe(const char *override, char *root, size_t size, enum lx_cgroup_step *step);
 
 /* svscan's side of the layout. cgroup v2 lets a cgroup enable controllers
  * for its children only while it holds no process itself (the
@@ -66,8 +80,8 @@ int lx_cgroup_probe(const char *override, char *root, size_t size, const char **
  * it (a shell that started svscan and stays there would keep ROOT busy
  * anyway, and its cgroup is not ours to rearrange). Returns 1 if svscan
  * moved (or already sat in its leaf) and fills path (size bytes) with the
- * leaf's directory, 0 if there was nothing to do (path says why, for a
- * diagnostic), or -errno of the move. */
+ * leaf's directory, 0 if there was nothing to do (path empty), or -errno
+ * of the move (path: the leaf, or empty). */
 int lx_cgroup_park(const char *override, char *path, size_t size);
 
 /* Makes (or reuses: a predecessor may have left them) ROOT/dtng-D-I with

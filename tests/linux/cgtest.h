@@ -62,14 +62,15 @@ static inline ssize_t cgtest_read(const char *dir, const char *file, char *buf, 
 /* Skips the test (with the reason) where no delegated cgroup v2 is here. */
 static inline void cgtest_setup(struct cgtest *t)
 {
-	const char *why = "";
+	enum lx_cgroup_step step;
 	int r;
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root to create cgroups");
-	r = lx_cgroup_probe(NULL, t->root, sizeof t->root, &why);
+	r = lx_cgroup_probe(NULL, t->root, sizeof t->root, &step);
 	if (r < 0)
-		cr_skip_test("cgroup v2 unusable here: %s (%s)", why, strerror(-r));
+		cr_skip_test("cgroup v2 unusable here: step %d of lx_cgroup_probe (%s)", (int)step,
+			     strerror(-r));
 	snprintf(t->dir, sizeof t->dir, "%s/dtng-test-%d", t->root, (int)getpid());
 	if (mkdir(t->dir, 0755) < 0)
 		cr_skip_test("cannot create %s: %s", t->dir, strerror(errno));

@@ -106,16 +106,19 @@ Test(cgroup, probe_finds_a_cgroup2_root)
 Test(cgroup, probe_override_errors)
 {
 	char root[LX_CGROUP_PATH_MAX];
-	const char *why = NULL;
+	enum lx_cgroup_step step = LX_CG_DELEGATION;
 
-	cr_assert_eq(lx_cgroup_probe("/nonexistent/dtng", root, sizeof root, &why), -ENOENT);
-	cr_assert_str_eq(why, "the directory does not exist");
-	cr_assert_eq(lx_cgroup_probe("/tmp", root, sizeof root, &why), -EMEDIUMTYPE);
-	cr_assert_str_eq(why, "not a cgroup v2 directory");
-	cr_assert_eq(lx_cgroup_probe("/proc/self/cgroup", root, sizeof root, &why), -ENOTDIR);
-	cr_assert_eq(lx_cgroup_probe("relative", root, sizeof root, &why), -EINVAL);
-	cr_assert_eq(lx_cgroup_probe(t.dir, root, 4, &why), -ENAMETOOLONG);
-	cr_assert_eq(lx_cgroup_probe(t.dir, root, sizeof root, &why), 0);
+	cr_assert_eq(lx_cgroup_probe("/nonexistent/dtng", root, sizeof root, &step), -ENOENT);
+	cr_assert_eq(step, LX_CG_DIR);
+	cr_assert_eq(lx_cgroup_probe("/tmp", root, sizeof root, &step), -EMEDIUMTYPE);
+	cr_assert_eq(step, LX_CG_DIR);
+	cr_assert_eq(lx_cgroup_probe("/proc/self/cgroup", root, sizeof root, &step), -ENOTDIR);
+	cr_assert_eq(step, LX_CG_DIR);
+	cr_assert_eq(lx_cgroup_probe("relative", root, sizeof root, &step), -EINVAL);
+	cr_assert_eq(step, LX_CG_OVERRIDE);
+	cr_assert_eq(lx_cgroup_probe(t.dir, root, 4, &step), -ENAMETOOLONG);
+	cr_assert_eq(step, LX_CG_OVERRIDE);
+	cr_assert_eq(lx_cgroup_probe(t.dir, root, sizeof root, &step), 0);
 	cr_assert_str_eq(root, t.dir);
 }
 
@@ -129,14 +132,13 @@ Test(cgroup, probe_override_read_only)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		char root[LX_CGROUP_PATH_MAX];
-		const char *why;
 
 		if (unshare(CLONE_NEWNS) < 0 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount(t.dir, t.dir, NULL, MS_BIND, NULL) < 0 ||
 		    mount(NULL, t.dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			_exit(200);
-		_exit(-lx_cgroup_probe(t.dir, root, sizeof root, &why));
+		_exit(-lx_cgroup_probe(t.dir, root, sizeof root, NULL));
 	}
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st));
