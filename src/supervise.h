@@ -130,9 +130,6 @@ enum svfsm_event_type sv_start_run(struct sv *sv);
 enum svfsm_event_type sv_start_finish(struct sv *sv, const int args[2]);
 
 /* supervise_gate.c */
-/* The bound of a read of supervise/gate: a longer file is closed all the
- * same, and its names are cut. */
-#define SV_GATE_MAX 4096
 /* At start-up, before anything is started: sv->gated if SUPERVISE_GATE is
  * exactly "1", which is then removed from the environment. */
 void sv_gate_setup(struct sv *sv);

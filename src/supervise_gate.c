@@ -15,13 +15,14 @@
 
 #include <dt/die.h>
 #include <dt/fdio.h>
+#include <dt/svgate.h>
 
 #include "supervise.h"
 
 /* The file's bytes: one more than the bound, so that a longer file is
- * known to be longer (see sv_gate_read). Static rather than in struct sv,
+ * known to be longer (svgate_clip). Static rather than in struct sv,
  * so that a supervise without the gate never touches its pages. */
-static char names[SV_GATE_MAX + 1];
+static char names[SVGATE_MAX + 1];
 
 void sv_gate_setup(struct sv *sv)
 {
@@ -40,7 +41,6 @@ void sv_gate_setup(struct sv *sv)
 
 int sv_gate_read(struct sv *sv)
 {
-	size_t i;
 	int n;
 
 	n = fd_read_path("supervise/gate", names, sizeof names);
@@ -53,17 +53,9 @@ int sv_gate_read(struct sv *sv)
 			      sv->dir);
 		return -1;
 	}
-	if (n > SV_GATE_MAX) {
-		/* Longer than the bound: still closed, its names cut. A last
-		 * byte that is not a newline makes the tail a cut name, which
-		 * the state file shows as ",...". */
-		n = SV_GATE_MAX + 1;
-		names[SV_GATE_MAX] = '.';
-	}
+	/* Longer than the bound: still closed, its last name cut (the state
+	 * file shows it as ",..."). */
+	sv->gate_len = svgate_clip(names, (size_t)n);
 	sv->gate_names = names;
-	sv->gate_len = (size_t)n;
-	for (i = 0; i < (size_t)n; i++)
-		if (names[i] != '\n')
-			return 1; /* a name: closed */
-	return 0; /* empty lines only: open */
+	return svgate_closed(names, sv->gate_len);
 }

@@ -7,6 +7,7 @@
 
 #include <dt/scantab.h>
 #include <dt/svdeps.h>
+#include <dt/svgate.h>
 
 int svdeps_name_ok(const char *s)
 {
@@ -362,11 +363,13 @@ static int waits_on(const struct svdeps_edge *e, const struct svdeps_obs *obs)
 int svdeps_gate_text(const struct svdeps *g, size_t i, const struct svdeps_obs *obs,
 		     char *buf, size_t size)
 {
-	size_t k, j, len = 0, nl;
+	size_t k, j;
 	const struct svdeps_edge *e = g->e;
+	int len = 0;
 
 	if (size < 1)
 		return -ENOSPC;
+	buf[0] = '\0';
 	for (k = g->off[i]; k < g->off[i + 1]; k++) {
 		int seen = 0;
 
@@ -377,15 +380,11 @@ int svdeps_gate_text(const struct svdeps *g, size_t i, const struct svdeps_obs *
 			seen = strcmp(e[j].name, e[k].name) == 0 && waits_on(&e[j], obs);
 		if (seen)
 			continue;
-		nl = strlen(e[k].name);
-		if (len + nl + 2 > size)
-			return -ENOSPC;
-		memcpy(buf + len, e[k].name, nl);
-		len += nl;
-		buf[len++] = '\n';
+		len = svgate_add(buf, (size_t)len, size, e[k].name, strlen(e[k].name));
+		if (len < 0)
+			return len;
 	}
-	buf[len] = 0;
-	return (int)len;
+	return len;
 }
 
 int svdeps_may_stop(const struct svdeps *g, size_t i, const unsigned char *down,

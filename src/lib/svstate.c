@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <dt/scan.h>
+#include <dt/svgate.h>
 #include <dt/svstate.h>
 
 static const char *const names[SVS_NSTATES] = {
@@ -150,25 +151,14 @@ static void put_status(struct out *o, const char *s)
 static void put_waiting(struct out *o, const char *list, size_t len)
 {
 	const size_t max = SVSTATE_WAITING_MAX - 1, mark = 4; /* ",..." */
-	const char *p = list, *end = list + len, *nl, *next;
-	size_t used = 0, n, room;
-	int cut = 0;
+	const char *name, *next = NULL;
+	size_t used = 0, n, nn = 0, pos = 0, room;
+	int r, rn, cut = 0;
 
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl) {
-			cut = 1; /* a name the reader's bound cut */
-			break;
-		}
-		n = (size_t)(nl - p);
-		if (n == 0) {
-			p = nl + 1;
-			continue;
-		}
+	for (r = svgate_next(list, len, &pos, &name, &n); r == 1; r = rn, name = next, n = nn) {
+		rn = svgate_next(list, len, &pos, &next, &nn);
 		/* The last name needs no room for the mark. */
-		for (next = nl + 1; next < end && *next == '\n'; next++)
-			;
-		room = next == end ? max : max - mark;
+		room = rn == 0 ? max : max - mark;
 		if (used + (used ? 1 : 0) + n > room) {
 			cut = 1;
 			break;
@@ -177,10 +167,11 @@ static void put_waiting(struct out *o, const char *list, size_t len)
 			put(o, ",", 1);
 			used++;
 		}
-		put_safe(o, p, n);
+		put_safe(o, name, n);
 		used += n;
-		p = nl + 1;
 	}
+	if (r < 0)
+		cut = 1; /* a name the reader's bound cut */
 	if (cut)
 		puts_(o, used ? ",..." : "...");
 }
