@@ -56,3 +56,19 @@ const struct inotify_event *lx_inotify_next(struct lx_inotify_iter *it, int *err
 	it->off += sizeof *ev + ev->len;
 	return ev;
 }
+
+int lx_inotify_drain(int fd, int (*relevant)(const struct inotify_event *ev))
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	struct lx_inotify_iter it;
+	int r, err, any = 0;
+
+	while ((r = lx_inotify_read(fd, buf, sizeof buf, &it)) > 0) {
+		while ((ev = lx_inotify_next(&it, &err)))
+			any |= relevant(ev) != 0;
+		any |= err != 0;
+	}
+	/* A failed read: whatever was lost may have mattered. */
+	return any || r < 0;
+}

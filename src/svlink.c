@@ -91,19 +91,9 @@ static void link_atomically(const char *target, const char *scandir, const char 
 /* Only what can make a supervise appear: an entry made in DIR (supervise/,
  * its fifos) or ok opened by it. svlink's own open of ok succeeds only
  * once supervise runs. */
-static int drain(int ino)
+static int relevant(const struct inotify_event *ev)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event *ev;
-	struct lx_inotify_iter it;
-	int err, any = 0;
-
-	while (lx_inotify_read(ino, buf, sizeof buf, &it) > 0) {
-		while ((ev = lx_inotify_next(&it, &err)))
-			any |= !(ev->mask & IN_OPEN) || (ev->len && strcmp(ev->name, "ok") == 0);
-		any |= err != 0;
-	}
-	return any;
+	return !(ev->mask & IN_OPEN) || (ev->len && strcmp(ev->name, "ok") == 0);
 }
 
 static int all_running(int ino, char *const dirs[], int n)
@@ -142,7 +132,7 @@ static void wait_supervised(char *const dirs[], int n, uint64_t deadline)
 		r = lx_evloop_wait(&loop, ev, 4, lx_evloop_timeout_ms(deadline, now));
 		if (r < 0)
 			dt_die_errno(DT_EX_TEMP, -r, "unable to wait for events");
-		r = drain(ino) ? all_running(ino, dirs, n) : 0;
+		r = lx_inotify_drain(ino, relevant) ? all_running(ino, dirs, n) : 0;
 	}
 	fd_close(ino);
 	lx_evloop_close(&loop);

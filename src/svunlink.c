@@ -117,21 +117,6 @@ static int relevant(const struct inotify_event *ev)
 	return 0;
 }
 
-static int drain(int ino)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event *ev;
-	struct lx_inotify_iter it;
-	int err, any = 0;
-
-	while (lx_inotify_read(ino, buf, sizeof buf, &it) > 0) {
-		while ((ev = lx_inotify_next(&it, &err)))
-			any |= relevant(ev);
-		any |= err != 0;
-	}
-	return any;
-}
-
 /* Waits, by inotify on DIR/supervise (status replaced, lock or ok closed
  * by an exiting supervise), until acted() or the deadline. 1 if acted. */
 static int wait_acted(const char *dir, int want0, uint64_t deadline)
@@ -156,7 +141,7 @@ static int wait_acted(const char *dir, int want0, uint64_t deadline)
 		r = lx_evloop_wait(&loop, ev, 4, lx_evloop_timeout_ms(deadline, now));
 		if (r < 0)
 			dt_die_errno(DT_EX_TEMP, -r, "unable to wait for events");
-		if (drain(ino))
+		if (lx_inotify_drain(ino, relevant))
 			ok = acted(dir, want0);
 	}
 	fd_close(ino);

@@ -28,5 +28,10 @@ int lx_inotify_read(int fd, void *buf, size_t size, struct lx_inotify_iter *it);
 /* Next event, or NULL at the end. A record that would run past the data
  * read (a short or corrupt buffer) ends the iteration: -EIO in *err. */
 const struct inotify_event *lx_inotify_next(struct lx_inotify_iter *it, int *err);
+/* Reads every event queued on fd (non-blocking) and returns 1 if relevant
+ * said yes to one of them, or if a record was broken or a read failed
+ * (then something may have been missed: look again), 0 otherwise. For a
+ * waiter that only asks "look again?" (svlink, svunlink). */
+int lx_inotify_drain(int fd, int (*relevant)(const struct inotify_event *ev));
 
 #endif

@@ -92,6 +92,39 @@ Test(inotify, sees_create_and_iterates)
 	close(fd);
 }
 
+static int named_b(const struct inotify_event *ev)
+{
+	return ev->len && strcmp(ev->name, "b") == 0;
+}
+
+/* lx_inotify_drain empties the queue and says whether one event mattered. */
+Test(inotify, drain_answers_look_again)
+{
+	char dir[] = "/tmp/dtng-ino.XXXXXX", path[64];
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	fd = lx_inotify_open();
+	cr_assert_geq(fd, 0);
+	cr_assert_geq(lx_inotify_add(fd, dir, IN_CREATE), 0);
+	cr_assert_eq(lx_inotify_drain(fd, named_b), 0, "nothing queued");
+	snprintf(path, sizeof path, "%s/a", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(lx_inotify_drain(fd, named_b), 0, "a does not matter");
+	snprintf(path, sizeof path, "%s/b", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/c", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(lx_inotify_drain(fd, named_b), 1, "b matters, c after it");
+	cr_assert_eq(lx_inotify_drain(fd, named_b), 0, "and the queue is empty");
+	for (const char *n = "abc"; *n; n++) {
+		snprintf(path, sizeof path, "%s/%c", dir, *n);
+		rmdir(path);
+	}
+	rmdir(dir);
+	close(fd);
+}
+
 Test(inotify, rejects_truncated_record)
 {
 	char buf[sizeof(struct inotify_event) + 8] __attribute__((aligned(8)));
