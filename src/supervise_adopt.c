@@ -16,6 +16,7 @@
 
 #include <dt/die.h>
 #include <dt/fdio.h>
+#include <dt/svctl.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>
 
@@ -32,15 +33,12 @@ struct old {
 
 static __attribute__((noinline)) void read_old(struct old *o)
 {
-	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
 	struct svstate *ss;
 	char *text;
-	int n;
 
 	memset(o, 0, sizeof *o);
-	n = fd_read_path("supervise/status", (char *)rec, sizeof rec);
-	if (n != SVSTATUS_LEN || svstatus_decode(rec, (size_t)n, &st) < 0)
+	if (svctl_status_file("supervise/status", &st) < 0)
 		return;
 	o->pid = (pid_t)st.pid;
 	o->want = st.want ? (char)st.want : 'o';

@@ -26,6 +26,7 @@
 #include <dt/die.h>
 #include <dt/fdio.h>
 #include <dt/scantab.h>
+#include <dt/svctl.h>
 #include <dt/svstatus.h>
 #include <lx/cgroup.h>
 
@@ -162,9 +163,7 @@ static void remove_trees(struct svscan *s)
 void svscan_kill_one(struct svscan *s, struct scantab_svc *e, enum scantab_which w)
 {
 	char b[SCANTAB_PRINTABLE_MAX], path[SCANTAB_NAME_MAX + 64];
-	unsigned char rec[SVSTATUS_LEN];
 	struct svstatus st;
-	int fd;
 
 	if (!e->p[w].pid)
 		return;
@@ -173,13 +172,8 @@ void svscan_kill_one(struct svscan *s, struct scantab_svc *e, enum scantab_which
 	if (kill_tree(s, e->p[w].pid))
 		return;
 	sv_path(e, w, "status", path, sizeof path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fd_read_full(fd, rec, sizeof rec) == SVSTATUS_LEN &&
-		    svstatus_decode(rec, sizeof rec, &st) == 0 && st.pid > 1)
-			kill((pid_t)st.pid, SIGKILL);
-		fd_close(fd);
-	}
+	if (svctl_status_file(path, &st) == 0 && st.pid > 1)
+		kill((pid_t)st.pid, SIGKILL);
 	kill(e->p[w].pid, SIGKILL);
 }
 

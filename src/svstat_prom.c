@@ -17,6 +17,7 @@
 #include <dt/die.h>
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
+#include <dt/svctl.h>
 #include <dt/svprom.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>
@@ -132,16 +133,6 @@ static void from_state(const struct svstate *st, struct svprom_service *ps)
 	}
 }
 
-/* status: 0 or -errno (-EBADMSG: shorter than a record). */
-static int read_status(const char *path, struct svstatus *out)
-{
-	char buf[SVSTATUS_LEN];
-	int n = fd_read_path(path, buf, sizeof buf);
-
-	if (n < 0)
-		return n;
-	return svstatus_decode((const unsigned char *)buf, (size_t)n, out) < 0 ? -EBADMSG : 0;
-}
 
 /* path holds DIR/supervise/; returns it with name appended. */
 static const char *sub(char *path, size_t base, const char *name)
@@ -181,7 +172,7 @@ static void look(struct worker *w, const char *dir, struct svprom_service *ps)
 	fd_close(fd);
 	ps->have |= SVPROM_RUNNING;
 	ps->running = 1;
-	rs = read_status(sub(path, base, "status"), &status);
+	rs = svctl_status_file(sub(path, base, "status"), &status);
 	if (rs < 0)
 		warn_file(dir, "supervise/status", rs);
 	rt = svstate_read_at(AT_FDCWD, sub(path, base, "state"), w->text, st);

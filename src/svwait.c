@@ -17,6 +17,7 @@
 #include <dt/die.h>
 #include <dt/exitcode.h>
 #include <dt/fdio.h>
+#include <dt/svctl.h>
 #include <dt/svopt.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>
@@ -94,15 +95,11 @@ static int read_state(const struct wdir *d, struct svstate *st)
 
 static int read_status(const struct wdir *d, struct svstatus *st)
 {
-	unsigned char buf[SVSTATUS_LEN];
-	ssize_t r;
-	int fd = open_in(d, "status", O_RDONLY | O_NONBLOCK);
+	char path[PATH_MAX];
 
-	if (fd < 0)
+	if ((size_t)snprintf(path, sizeof path, "%s/status", d->sup) >= sizeof path)
 		return 0;
-	r = fd_read_full(fd, buf, sizeof buf);
-	fd_close(fd);
-	return r > 0 && svstatus_decode(buf, (size_t)r, st) == 0;
+	return svctl_status_file(path, st) == 0;
 }
 
 /* A pid read from a file or /proc/locks may be stale or recycled: keep a

@@ -22,6 +22,9 @@ int svctl_want(const char *dir);
  * whole record). */
 struct svstatus;
 int svctl_status(const char *dir, struct svstatus *st);
+/* The same from a status file's whole path (svscan's shutdown reaches a
+ * supervise's directory through /proc/PID/cwd). */
+int svctl_status_file(const char *path, struct svstatus *st);
 
 /* path = dir + "/" + name (dir "" or "." gives name alone); -ENAMETOOLONG
  * when it does not fit in size. */

@@ -61,11 +61,10 @@ int svctl_send(const char *dir, const char *bytes)
 	return r < 0 ? (int)r : 0;
 }
 
-int svctl_status(const char *dir, struct svstatus *st)
+static int read_status(int fd, struct svstatus *st)
 {
 	unsigned char buf[SVSTATUS_LEN];
 	ssize_t r;
-	int fd = open_sup(dir, "status", O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0)
 		return fd;
@@ -74,6 +73,18 @@ int svctl_status(const char *dir, struct svstatus *st)
 	if (r < 0)
 		return (int)r;
 	return svstatus_decode(buf, (size_t)r, st) < 0 ? -EBADMSG : 0;
+}
+
+int svctl_status(const char *dir, struct svstatus *st)
+{
+	return read_status(open_sup(dir, "status", O_RDONLY | O_NONBLOCK), st);
+}
+
+int svctl_status_file(const char *path, struct svstatus *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	return read_status(fd < 0 ? -errno : fd, st);
 }
 
 int svctl_want(const char *dir)
