@@ -3,8 +3,10 @@
 # Log throughput of multilog against Debian's multilog, s6-log and svlogd,
 # side by side in one run (impls interleaved in every repetition).
 #
-#   bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [-o OLDBINDIR] [throughput|syscalls|all]
+#   bench/multilog.sh [-r REPS] [-s MIB] [-b BINDIR] [-o OLDBINDIR] [-i IMPLS] [throughput|syscalls|all]
 #
+# -i: only these loggers, e.g. -i "new old" for an A/B of two builds of ours
+#   (default: new, old with -o, daemontools, s6, runit where installed).
 # -o: another build of ours (say, main's), run as "old" beside "new" in
 #   every repetition of throughput, so a change is measured in one run.
 #
@@ -31,12 +33,14 @@ REPS=5
 MIB=256
 BINDIR=$(cd "$(dirname "$0")/.." && pwd)/src
 OLDBINDIR=
-while getopts r:s:b:o: o; do
+ONLY=
+while getopts r:s:b:o:i: o; do
 	case $o in
 	r) REPS=$OPTARG ;;
 	s) MIB=$OPTARG ;;
 	b) BINDIR=$OPTARG ;;
 	o) OLDBINDIR=$OPTARG ;;
+	i) ONLY=$OPTARG ;;
 	*) exit 100 ;;
 	esac
 done
@@ -141,6 +145,7 @@ throughput() {
 	command -v s6-log >/dev/null || impls=$(echo $impls | sed 's/s6//')
 	command -v svlogd >/dev/null || impls=$(echo $impls | sed 's/runit//')
 	[ -x /usr/bin/multilog ] || impls=$(echo $impls | sed 's/daemontools//')
+	[ -z "$ONLY" ] || impls=$ONLY
 	[ -x "$BINDIR/multilog" ] || { echo "no $BINDIR/multilog: build first" >&2; exit 111; }
 	for rep in $(seq 1 "$REPS"); do
 		for impl in $impls ref; do

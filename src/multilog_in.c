@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,7 +86,7 @@ int mlin_wait(struct mlin *in, int timeout_ms, int *input, int *sig)
 	if (!in->hold)
 		return wait_plain(in, timeout_ms, input, sig);
 	/* Bytes may be there already: look for signals without waiting. */
-	n = lx_evloop_wait(&in->ev, ev, 2, in->more ? 0 : timeout_ms);
+	n = lx_evloop_wait(&in->ev, ev, 2, in->more || in->left ? 0 : timeout_ms);
 	if (n < 0)
 		return n;
 	*sig = 0;
@@ -95,7 +96,7 @@ int mlin_wait(struct mlin *in, int timeout_ms, int *input, int *sig)
 		else
 			*sig = 1;
 	}
-	*input = in->more;
+	*input = in->more || in->left;
 	return *input || *sig;
 }
 
@@ -126,11 +127,12 @@ static int hung_up(void)
 	return poll(&pf, 1, 0) == 1 && (pf.revents & POLLHUP);
 }
 
-/* One tee: > 0 new bytes in the private pipe after the held ones, 0 none
- * (the private pipe then holds what tee copied), -errno. */
-static ssize_t tee_new(struct mlin *in, size_t held, size_t max, size_t *copied)
+/* One tee of everything stdin holds (the private pipe is as large): > 0
+ * new bytes in the private pipe after the held ones, 0 none (the private
+ * pipe then holds what tee copied), -errno. */
+static ssize_t tee_new(struct mlin *in, size_t held, size_t *copied)
 {
-	ssize_t n = tee(0, in->priv[1], held + max, SPLICE_F_NONBLOCK);
+	ssize_t n = tee(0, in->priv[1], (size_t)INT_MAX, SPLICE_F_NONBLOCK);
 
 	*copied = n > 0 ? (size_t)n : 0;
 	if (n < 0)
@@ -138,15 +140,19 @@ static ssize_t tee_new(struct mlin *in, size_t held, size_t max, size_t *copied)
 	if ((size_t)n < held && match_size(in) == 1) {
 		/* stdin grew since (its writer's F_SETPIPE_SZ): look again. */
 		discard(in, in->priv[0], (size_t)n);
-		return tee_new(in, held, max, copied);
+		return tee_new(in, held, copied);
 	}
 	return (size_t)n > held ? n - (ssize_t)held : 0;
 }
 
-static ssize_t read_held(struct mlin *in, char *buf, size_t max)
+/* A tee copies from the head of stdin, so it copies again the bytes held
+ * there for the round still being written; so it copies all stdin has,
+ * and the reads that follow take the new bytes from the private pipe
+ * until it is empty: one tee per pipeful, not one per read. */
+static ssize_t tee_more(struct mlin *in)
 {
 	size_t held = (size_t)(in->copied - in->dropped), copied;
-	ssize_t n = tee_new(in, held, max, &copied), r;
+	ssize_t n = tee_new(in, held, &copied);
 
 	if (n == 0 && copied == 0 && held == 0)
 		return 0; /* empty, and no writer: end of input */
@@ -154,7 +160,7 @@ static ssize_t read_held(struct mlin *in, char *buf, size_t max)
 		/* Nothing new, no writer: unless it wrote just before it left,
 		 * the held bytes are the last. */
 		discard(in, in->priv[0], copied);
-		n = tee_new(in, held, max, &copied);
+		n = tee_new(in, held, &copied);
 		if (n == 0) {
 			discard(in, in->priv[0], copied);
 			return 0;
@@ -169,9 +175,23 @@ static ssize_t read_held(struct mlin *in, char *buf, size_t max)
 		return n;
 	}
 	discard(in, in->priv[0], held);
-	r = fd_read_full(in->priv[0], buf, (size_t)n);
+	in->left = (size_t)n;
+	return n;
+}
+
+static ssize_t read_held(struct mlin *in, char *buf, size_t max)
+{
+	ssize_t r;
+
+	if (in->left == 0) {
+		r = tee_more(in);
+		if (r <= 0)
+			return r;
+	}
+	r = fd_read_full(in->priv[0], buf, max < in->left ? max : in->left);
 	if (r < 0)
 		return r;
+	in->left -= (size_t)r;
 	in->copied += (uint64_t)r;
 	return r;
 }

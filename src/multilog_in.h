@@ -8,8 +8,10 @@
  * and reads them from there, so a kill -9 loses nothing that reached the
  * pipe; the next multilog reads again whatever was not done, so at most
  * what was in flight is written twice. tee copies from the head of the
- * pipe, so each read copies the held bytes again and throws that copy
- * away: it costs page references, not bytes.
+ * pipe, so a tee copies the held bytes again and throws that copy away
+ * (page references, not bytes); one tee takes all the pipe holds, and
+ * reads serve from the private pipe until it is empty, so that happens
+ * once per pipeful, not once per read.
  *
  * A pipe that holds bytes is always readable to poll, so on a pipe
  * readiness comes from epoll, edge-triggered: the kernel wakes an epoll
@@ -32,6 +34,7 @@ struct mlin {
 	int priv[2];          /* the private pipe tee copies into */
 	int null;             /* /dev/null, where done bytes are spliced */
 	int more;             /* the pipe may hold bytes not copied yet */
+	size_t left;          /* new bytes in the private pipe, not read yet */
 	int sigfd;
 	struct lx_evloop ev;  /* hold: stdin (edge-triggered) and sigfd */
 	uint64_t copied;      /* bytes mlin_read has returned */
