@@ -11,12 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lx/child.h>
 #include <lx/compat.h>
 #include <lx/pidfd.h>
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 
 int lx_pidfd_open(pid_t pid)
 {
@@ -30,33 +28,13 @@ int lx_pidfd_send_signal(int pidfd, int sig)
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
 }
 
-/* close_range(2) arrived in 5.9 and CLOSE_RANGE_CLOEXEC in 5.11; older
- * kernels get a bounded loop of fcntl (ENOSYS/EINVAL are the probes). */
-static void cloexec_from(unsigned first, unsigned last)
-{
-	unsigned fd;
-
-	if (first > last)
-		return;
-	if (syscall(SYS_close_range, first, last, CLOSE_RANGE_CLOEXEC) == 0)
-		return;
-	for (fd = first; fd <= last && fd < 1024; fd++)
-		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-}
-
 static __attribute__((noreturn)) void child(const struct lx_spawn *sp)
 {
 	int r;
 
-	if (sp->sigfd)
-		lx_sigfd_child_reset(sp->sigfd);
-	if (sp->keep_fd >= 3) {
-		cloexec_from(3, (unsigned)sp->keep_fd - 1);
-		cloexec_from((unsigned)sp->keep_fd + 1, UINT_MAX);
-		fcntl(sp->keep_fd, F_SETFD, 0);
-	} else {
-		cloexec_from(3, UINT_MAX);
-	}
+	const struct lx_child c = { sp->sigfd, NULL, NULL, sp->keep_fd };
+
+	lx_child_hygiene(&c);
 	if (sp->child_setup) {
 		r = sp->child_setup(sp->arg);
 		if (r < 0) {

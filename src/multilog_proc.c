@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lx/child.h>
+
 #include "multilog.h"
 
 extern char **environ;
@@ -40,8 +42,9 @@ static void processor_child(struct mlog *m, struct mlog_dir *d)
 	char *argv[] = { "/bin/sh", "-c", (char *)d->processor, NULL };
 	int in, out, st, nst;
 
-	if (m->hooks.child_mask)
-		sigprocmask(SIG_SETMASK, m->hooks.child_mask, NULL);
+	const struct lx_child c = { NULL, m->hooks.child_mask, NULL, -1 };
+
+	lx_child_hygiene(&c);
 	in = open_high(d->dirfd, "previous", O_RDONLY);
 	out = open_high(d->dirfd, "processed", O_WRONLY | O_CREAT | O_TRUNC);
 	st = open_high(d->dirfd, "state", O_RDONLY);

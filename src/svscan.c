@@ -29,6 +29,7 @@
 #include <dt/scantab.h>
 #include <dt/svstatus.h>
 #include <lx/cgroup.h>
+#include <lx/child.h>
 #include <lx/compat.h>
 #include <lx/evloop.h>
 #include <lx/inotify.h>
@@ -193,14 +194,15 @@ struct spawn_err {
 	int stage; /* 1 dup2, 2 chdir, 3 exec */
 };
 
-/* The child's set-up, before an exec or supervise_main: the soft limit and
- * signal mask svscan had, the log pipe's end, log/ for a logger. */
+/* The child's set-up, before an exec or supervise_main: the hygiene every
+ * child gets (the soft fd limit, signals and mask svscan had, fds from 3 up
+ * close-on-exec), the log pipe's end, log/ for a logger. */
 static int child_setup(const struct svscan *s, const struct scantab_svc *e,
 		       enum scantab_which w, volatile struct spawn_err *se)
 {
-	if (s->nofile_raised)
-		setrlimit(RLIMIT_NOFILE, &s->nofile);
-	sigprocmask(SIG_SETMASK, &s->sig.saved, NULL);
+	const struct lx_child c = { &s->sig, NULL, s->nofile_raised ? &s->nofile : NULL, -1 };
+
+	lx_child_hygiene(&c);
 	se->stage = 1;
 	if (w == SCANTAB_MAIN && e->has_log && dup2(e->pipe_wr, 1) < 0)
 		return -1;

@@ -218,4 +218,23 @@ same "fallback: same layout as io_uring" "$(shape u)" "$(shape d)"
 same "fallback: same bytes" "$(cat u/@* u/current | cksum)" "$(cat d/@* d/current | cksum)"
 cd "$T" || exit 99
 
+# The processor gets the hygiene of every child (lx_child_hygiene): fds 0,
+# 1, 4 and 5 as 0.76 gives them (and 2), nothing else multilog holds or
+# inherited, and TERM and ALRM unblocked.
+mkdir hyg && cd hyg || exit 99
+cat >proc.sh <<'PROC'
+#!/bin/sh
+cat
+ls /proc/$$/fd | sort -n | tr '\n' ' ' >"$0.fds"
+sed -n 's/^SigBlk:[[:space:]]*//p' /proc/$$/status >"$0.blk"
+PROC
+chmod 755 proc.sh
+yes line | head -n 1000 | multilog s4096 "!$T/hyg/proc.sh" ./d 7>"$T/hyg/leak"
+same "processor ran at each rotation" "1000" "$(cat d/@*.s d/current | grep -c '^line$')"
+fds=" $(cat proc.sh.fds)"
+same "processor has fds 0 1 2 4 5" "0 1 2 4 5" "$(for f in 0 1 2 4 5; do case $fds in *" $f "*) printf '%s ' $f ;; esac; done | sed 's/ $//')"
+same "processor has not the fd 7 multilog inherited" "" "$(case $fds in *" 7 "*) echo 7 ;; esac)"
+same "processor: no signal blocked" 0000000000000000 "$(cat proc.sh.blk)"
+cd "$T" || exit 99
+
 done_testing

@@ -52,10 +52,16 @@ cp "$DT_BINDIR/supervise" "$T/bin/supervise"
 S2=$T/service2
 mkdir "$S2"
 mksvc "$S2/b"
+# svscan inherits an fd without close-on-exec; the supervise it execs
+# must not (lx_child_hygiene, as for every child).
+exec 7>"$T/leak7"
 start_svscan "$S2" PATH="$T/bin:$PATH"
+exec 7>&-
 check "service started with the other supervise" wait_until 30 ran "$S2/b"
 b=$(sup_pid "$S2/b")
 same "that supervise is exec'd from PATH" "$T/bin/supervise" "$(readlink /proc/"$b"/exe)"
+same "and has not the fd svscan inherited" "" \
+	"$(for f in /proc/"$b"/fd/*; do readlink "$f"; done | grep -x "$T/leak7")"
 stop_svscan "$SVPID"
 
 # The supervise beside svscan replaced while svscan runs (an upgrade): the
