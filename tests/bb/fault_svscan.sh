@@ -56,6 +56,16 @@ same "one writer ran throughout" 1 "$(numfield "$r" writers)"
 svc -dx "$S/a"
 svc -dx "$S/a/log"
 check "the orphaned supervises exit on svc -dx" wait_until 60 gone "$sup" && wait_until 60 gone "$logsup"
+# Seen once under the sanitizer build beside two fuzzers (CI's stress
+# load): the main supervise still there after a minute. What it was doing:
+for _p in "$sup" "$logsup"; do
+	gone "$_p" && continue
+	diag "still there: $_p $(sed -n 's/^State:/state/p' /proc/"$_p"/status 2>/dev/null)" \
+		"wchan $(cat /proc/"$_p"/wchan 2>/dev/null) children $(cat /proc/"$_p"/task/*/children 2>/dev/null)"
+	diag "svstat: $(svstat "$S/a" "$S/a/log" 2>&1)"
+	diag "state: $(cat "$S/a/supervise/state" 2>&1)"
+	diag "new svscan said: $(tail -n 5 "$T/err.svscan")"
+done
 writers_started() { [ "$(ls "$W" | grep -c '^start\.')" -ge "$1" ]; }
 check "the new svscan takes over the service" wait_until 60 writers_started 2
 new_logger() { _c=$(copies "$S/a/log"); [ -n "$_c" ] && [ "$_c" != "$logger" ]; }
