@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -14,7 +13,6 @@
 #include <lx/child.h>
 #include <lx/compat.h>
 #include <lx/pidfd.h>
-
 
 int lx_pidfd_open(pid_t pid)
 {

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <dt/die.h>
-#include <dt/fdio.h>
 #include <dt/svctl.h>
 #include <dt/svstate.h>
 #include <dt/svstatus.h>

@@ -61,30 +61,23 @@ int svctl_send(const char *dir, const char *bytes)
 	return r < 0 ? (int)r : 0;
 }
 
-static int read_status(int fd, struct svstatus *st)
+int svctl_status_file(const char *path, struct svstatus *st)
 {
 	unsigned char buf[SVSTATUS_LEN];
-	ssize_t r;
+	int n = fd_read_path(path, buf, sizeof buf);
 
-	if (fd < 0)
-		return fd;
-	r = fd_read_full(fd, buf, sizeof buf);
-	fd_close(fd);
-	if (r < 0)
-		return (int)r;
-	return svstatus_decode(buf, (size_t)r, st) < 0 ? -EBADMSG : 0;
+	if (n < 0)
+		return n;
+	return svstatus_decode(buf, (size_t)n, st) < 0 ? -EBADMSG : 0;
 }
 
 int svctl_status(const char *dir, struct svstatus *st)
 {
-	return read_status(open_sup(dir, "status", O_RDONLY | O_NONBLOCK), st);
-}
+	char path[PATH_MAX];
 
-int svctl_status_file(const char *path, struct svstatus *st)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	return read_status(fd < 0 ? -errno : fd, st);
+	if (svctl_path(path, sizeof path, dir, "supervise/status") < 0)
+		return -ENAMETOOLONG;
+	return svctl_status_file(path, st);
 }
 
 int svctl_want(const char *dir)
